@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/kubedyn/kubedyn/test/cluster"
+)
+
+// runTests is the project's whole test run: build and start one control plane,
+// then go vet, the unit and integration tests with -race, a bounded fuzz run of
+// every fuzz target, and test/bench's interop tests, all against that one
+// server; stop it at the end, whatever happened.
+func runTests(ctx context.Context, opts cluster.Options, pkgs []string) error {
+	if len(pkgs) == 0 {
+		pkgs = []string{"./..."}
+	}
+	start := time.Now()
+	cp, err := cluster.Start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	defer cp.Stop()
+	env := cp.Env()
+	fmt.Fprintf(os.Stderr, "kubedyn: control plane %s ready at %s (kubeconfig %s) after %s\n", env.Version, env.Server, env.Kubeconfig, time.Since(start).Round(time.Second))
+	extra := []string{cluster.KubeconfigEnv + "=" + env.Kubeconfig}
+
+	var failed []string
+	step := func(name, dir string, args ...string) {
+		if ctx.Err() != nil {
+			failed = append(failed, name+" (interrupted)")
+			return
+		}
+		fmt.Fprintf(os.Stderr, "\n=== %s: go %s\n", name, strings.Join(args, " "))
+		cmd := exec.CommandContext(ctx, "go", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), extra...)
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			failed = append(failed, fmt.Sprintf("%s (%v)", name, err))
+		}
+	}
+	step("vet", ".", append([]string{"vet"}, pkgs...)...)
+	step("tests", ".", append([]string{"test", "-race", "-count=1", "-timeout=40m"}, pkgs...)...)
+	fuzzSmoke(ctx, pkgs, step)
+	if _, err := os.Stat(filepath.Join("test", "bench", "go.mod")); err == nil {
+		step("bench vet", filepath.Join("test", "bench"), "vet", "./...")
+		step("bench interop tests", filepath.Join("test", "bench"), "test", "-count=1", "-run", "Interop|Equal", "./...")
+	}
+	fmt.Fprintf(os.Stderr, "\nkubedyn: whole run took %s\n", time.Since(start).Round(time.Second))
+	if len(failed) > 0 {
+		return fmt.Errorf("failed: %s", strings.Join(failed, "; "))
+	}
+	return nil
+}
+
+// fuzzSmoke runs every fuzz target for $KUBEDYN_FUZZTIME (default 10s) each.
+func fuzzSmoke(ctx context.Context, pkgs []string, step func(name, dir string, args ...string)) {
+	fuzztime := os.Getenv("KUBEDYN_FUZZTIME")
+	if fuzztime == "" {
+		fuzztime = "10s"
+	}
+	if fuzztime == "0" || fuzztime == "0s" {
+		return
+	}
+	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-list", "^Fuzz", "-run", "^$"}, pkgs...)...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		step("list fuzz targets", ".", append([]string{"test", "-list", "^Fuzz", "-run", "^$"}, pkgs...)...)
+		return
+	}
+	// go test -list prints the names, then "ok  <package> <time>" per package.
+	var names []string
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		switch {
+		case len(f) == 1 && strings.HasPrefix(f[0], "Fuzz"):
+			names = append(names, f[0])
+		case len(f) >= 2 && f[0] == "ok":
+			for _, n := range names {
+				step("fuzz "+f[1]+"."+n, ".", "test", "-run=^$", "-fuzz=^"+n+"$", "-fuzztime="+fuzztime, f[1])
+			}
+			names = nil
+		}
+	}
+}
