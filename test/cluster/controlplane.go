@@ -138,9 +138,9 @@ func startOnce(ctx context.Context, bins Binaries, opts Options) (cp *ControlPla
 
 	env := &Env{
 		Server: "https://127.0.0.1:" + strconv.Itoa(apiPort), CAFile: files.CA, CAData: p.caCert,
-		Admin:      User{Context: AdminContext, Name: "kubedyn-admin", Token: adminToken},
-		CertUser:   User{Context: CertUserContext, Name: CertUserName, CertFile: files.CertUser, KeyFile: files.CertUserKey, CertData: p.certUserCert, KeyData: p.certUserKey},
-		Restricted: User{Context: RestrictedContext, Name: RestrictedUserName, Token: restrictedToken},
+		Admin:               User{Context: AdminContext, Name: "kubedyn-admin", Token: adminToken},
+		CertUser:            User{Context: CertUserContext, Name: CertUserName, CertFile: files.CertUser, KeyFile: files.CertUserKey, CertData: p.certUserCert, KeyData: p.certUserKey},
+		Restricted:          User{Context: RestrictedContext, Name: RestrictedUserName, Token: restrictedToken},
 		RestrictedNamespace: RestrictedNamespace,
 		Kubeconfig:          filepath.Join(dir, "kubeconfig"),
 		Dir:                 dir,
