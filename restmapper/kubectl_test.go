@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -135,7 +136,7 @@ func TestResolveMatchesKubectl(t *testing.T) {
 	for _, tc := range kubectlCases {
 		t.Run(tc.arg, func(t *testing.T) {
 			var warns []string
-			m := New(src, Options{Warn: func(s string) {
+			m := New(src, Options{MinRefreshInterval: time.Millisecond, Warn: func(s string) {
 				warns = append(warns, s[strings.LastIndex(s, " ")+1:])
 			}})
 			got, err := m.Resolve(context.Background(), tc.arg)
