@@ -200,3 +200,30 @@ func appendUniqueGR(list []schema.GroupResource, gr schema.GroupResource) []sche
 	}
 	return append(list, gr)
 }
+
+// Resolve returns the mapping for one resource string as Mapper.Resolve
+// does, without refreshing: a miss is an error for which
+// meta.IsNoMatchError is true. The result is shared: do not modify it.
+func (x *Index) Resolve(arg string) (*meta.RESTMapping, error) {
+	rs, err := ParseResourceString(arg)
+	if err != nil {
+		return nil, err
+	}
+	mp, _, err := x.s.resolveResult(arg, rs, nil)
+	return mp, err
+}
+
+// Category returns the resources of a category ("all") in priority order,
+// as kubectl expands it; ok is false when no resource declares it. The
+// slice is shared: do not modify it.
+func (x *Index) Category(name string) (grs []schema.GroupResource, ok bool) {
+	return x.s.expandCategory(name)
+}
+
+// Groups returns the groups in server order, core first, as discovered.
+// The slice is shared: do not modify it.
+func (x *Index) Groups() []metav1.APIGroup { return x.s.groups }
+
+// Fetched returns when the discovery run behind the index started (zero
+// for an Index from NewIndex).
+func (x *Index) Fetched() time.Time { return x.s.fetched }
