@@ -21,7 +21,7 @@ func recordedSource() restmapper.StaticSource {
 		panic(err)
 	}
 	var rec struct {
-		Groups    []metav1.APIGroup          `json:"groups"`
+		Groups    []metav1.APIGroup         `json:"groups"`
 		Resources []*metav1.APIResourceList `json:"resources"`
 	}
 	if err := json.Unmarshal(b, &rec); err != nil {

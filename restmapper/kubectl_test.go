@@ -128,6 +128,9 @@ var kubectlCases = []kubectlCase{
 	{arg: "Thing", want: gvr("alpha.rmtest.example.com", "v1", "things")},
 	{arg: "ThInG", want: gvr("alpha.rmtest.example.com", "v1", "things")},
 	{arg: "things.zeta", want: gvr("zeta.rmtest.example.com", "v1", "things")},
+	{arg: "deploy.apps.rmtest.example.com", want: gvr("rmtest.example.com", "v1beta1", "gadgets")},
+	{arg: "dpl.apps.rmtest.example.com", want: gvr("apps.rmtest.example.com", "v1", "deployments")},
+	{arg: "pods.v1", fail: true},
 	{arg: "deployment.Apps", fail: true},
 }
 
