@@ -19,7 +19,8 @@ type Options struct {
 	// RefreshTimeout bounds one discovery run (default 30s). Runs are shared
 	// by callers, so they do not stop when one caller's ctx is done.
 	RefreshTimeout time.Duration
-	// Warn, if set, receives kubectl's warning when a short name also
+	// Warn, if set, receives kubectl's warning (possibly from several
+	// goroutines at once) when a short name also
 	// belongs to lower-priority resources, e.g.
 	//   short name "po" could also match lower priority resource podwidgets.example.com
 	Warn func(string)
@@ -71,11 +72,12 @@ func (m *Mapper) Refresh(ctx context.Context) error {
 	return err
 }
 
-// Reset forgets negative entries and marks the index stale so the next
-// lookup that misses runs discovery at once. Lookups that hit keep being
-// answered from the current index until then. Reset implements
+// Reset marks the index stale and forgets negative entries, so the next
+// lookup of any kind runs discovery first (at once, ignoring
+// MinRefreshInterval), as client-go's mappers do. Reset implements
 // meta.ResettableRESTMapper and does no I/O.
 func (m *Mapper) Reset() {
+	m.st.stale.Store(true)
 	m.st.mu.Lock()
 	m.st.lastRefresh = time.Time{}
 	clear(m.st.neg)
@@ -84,7 +86,7 @@ func (m *Mapper) Reset() {
 
 // Index returns the current index, running discovery first if there is none.
 func (m *Mapper) Index(ctx context.Context) (*Index, error) {
-	s, err := m.st.current(ctx)
+	s, _, err := m.st.current(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +106,7 @@ type miss struct {
 // = false for "no match" only; other errors are returned as they are.
 func lookup[T any](ctx context.Context, st *state, f func(*snapshot) (T, bool, error), how func() miss) (T, error) {
 	var zero T
-	s, err := st.current(ctx)
+	s, ran, err := st.current(ctx)
 	if err != nil {
 		return zero, err
 	}
@@ -113,6 +115,10 @@ func lookup[T any](ctx context.Context, st *state, f func(*snapshot) (T, bool, e
 		return v, err
 	}
 	ms := how()
+	if ran { // s is already a fresh run: a second would say the same
+		st.remember(ms.key)
+		return v, err
+	}
 	if st.negative(ms.key) {
 		return v, err
 	}

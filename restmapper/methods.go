@@ -73,7 +73,7 @@ func kindMiss(gk schema.GroupKind, versions []string) func() miss {
 // *meta.NoResourceMatchError, after one refresh.
 func (m *Mapper) KindFor(r schema.GroupVersionResource) (schema.GroupVersionKind, error) {
 	warn := m.st.opts.Warn
-	if s := m.st.snap.Load(); s != nil {
+	if s := m.st.fresh(); s != nil {
 		if v, ok, err := s.kindForResult(r, warn); ok {
 			return v, err
 		}
@@ -97,7 +97,7 @@ func (m *Mapper) KindsFor(r schema.GroupVersionResource) ([]schema.GroupVersionK
 // same rules and errors as KindFor.
 func (m *Mapper) ResourceFor(r schema.GroupVersionResource) (schema.GroupVersionResource, error) {
 	warn := m.st.opts.Warn
-	if s := m.st.snap.Load(); s != nil {
+	if s := m.st.fresh(); s != nil {
 		if v, ok, err := s.resourceForResult(r, warn); ok {
 			return v, err
 		}
@@ -129,7 +129,7 @@ func (m *Mapper) resourcesFor(r schema.GroupVersionResource) ([]*entry, error) {
 // kind matches exactly or in all lowercase. The result is shared: do not
 // modify it.
 func (m *Mapper) RESTMapping(gk schema.GroupKind, versions ...string) (*meta.RESTMapping, error) {
-	if s := m.st.snap.Load(); s != nil {
+	if s := m.st.fresh(); s != nil {
 		if v, ok, err := s.restMappingResult(gk, versions); ok {
 			return v, err
 		}

@@ -18,6 +18,7 @@ type state struct {
 	opts Options
 
 	snap    atomic.Pointer[snapshot] // current index; replaced whole, never mutated
+	stale   atomic.Bool              // set by Reset: the next lookup runs discovery first
 	flights singleflight.Group       // one fetch per key ("" = full run, "g/NAME" = one group)
 
 	pubMu sync.Mutex // serialises read-modify-write of snap (build + Store); never held across I/O
@@ -27,13 +28,24 @@ type state struct {
 	lastRefresh time.Time            // when the last full run started
 }
 
-// current returns the published snapshot, running discovery once if there
-// is none yet.
-func (st *state) current(ctx context.Context) (*snapshot, error) {
-	if s := st.snap.Load(); s != nil {
-		return s, nil
+// fresh returns the published snapshot for a lock-free lookup, or nil when
+// there is none or Reset marked it stale.
+func (st *state) fresh() *snapshot {
+	if st.stale.Load() {
+		return nil
 	}
-	return st.refreshAll(ctx, nil, false)
+	return st.snap.Load()
+}
+
+// current returns the published snapshot, running discovery once if there
+// is none yet or Reset marked it stale; ran says it did.
+func (st *state) current(ctx context.Context) (s *snapshot, ran bool, err error) {
+	if s := st.fresh(); s != nil {
+		return s, false, nil
+	}
+	old := st.snap.Load()
+	s, err = st.refreshAll(ctx, old, old != nil)
+	return s, true, err
 }
 
 // refreshAll runs discovery once for all concurrent callers and publishes
@@ -92,6 +104,9 @@ func (st *state) fetchAll(ctx context.Context) (*snapshot, error) {
 	st.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, st.opts.RefreshTimeout)
 	defer cancel()
+	if inv, ok := st.src.(Invalidator); ok && st.snap.Load() != nil {
+		inv.Invalidate()
+	}
 	groups, lists, err := st.src.ServerGroupsAndResources(ctx)
 	if len(groups) == 0 {
 		if err == nil {
@@ -142,6 +157,9 @@ func (st *state) refreshGroup(ctx context.Context, seen *snapshot, name string) 
 	ch := st.flights.DoChan("g/"+name, func() (any, error) {
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), st.opts.RefreshTimeout)
 		defer cancel()
+		if inv, ok := st.src.(Invalidator); ok {
+			inv.Invalidate(name)
+		}
 		g, lists, err := st.src.ServerGroupAndResources(fctx, name)
 		if apierrors.IsNotFound(err) {
 			return seen, nil
@@ -208,6 +226,7 @@ func groupOf(groupVersion string) string {
 // were answers about the old snapshot. The caller holds pubMu.
 func (st *state) publishLocked(s *snapshot) {
 	st.snap.Store(s)
+	st.stale.Store(false)
 	st.mu.Lock()
 	clear(st.neg)
 	st.mu.Unlock()

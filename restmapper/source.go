@@ -22,6 +22,15 @@ type Source interface {
 	ServerGroupAndResources(ctx context.Context, group string) (*metav1.APIGroup, []*metav1.APIResourceList, error)
 }
 
+// Invalidator is implemented by Sources that cache what they discover. A
+// Mapper calls Invalidate before each discovery run it makes after the
+// first (with no names for a full run, with the group's name for a
+// one-shot group lookup), so that a refresh reads the server, not the
+// Source's cache.
+type Invalidator interface {
+	Invalidate(groups ...string)
+}
+
 // StaticSource is a Source that always answers with the same discovery
 // documents, for tests and for tools that read recorded discovery. It does
 // no I/O.

@@ -21,7 +21,7 @@ func (m *Mapper) Resolve(ctx context.Context, arg string) (*meta.RESTMapping, er
 		return nil, err
 	}
 	warn := m.st.opts.Warn
-	if s := m.st.snap.Load(); s != nil {
+	if s := m.st.fresh(); s != nil {
 		if v, ok, err := s.resolveResult(arg, rs, warn); ok {
 			return v, err
 		}
@@ -87,7 +87,7 @@ func (m *Mapper) ResolveAll(ctx context.Context, args string) ([]*meta.RESTMappi
 }
 
 func (m *Mapper) resolveOne(ctx context.Context, arg string) ([]*meta.RESTMapping, error) {
-	s, err := m.st.current(ctx)
+	s, _, err := m.st.current(ctx)
 	if err != nil {
 		return nil, err
 	}
