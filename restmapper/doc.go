@@ -66,11 +66,15 @@
 //   - a lookup that still misses fails with a no-match error
 //     (meta.IsNoMatchError) and fails at once, with no I/O, for
 //     Options.NegativeTTL, so a loop over a missing kind cannot storm the
-//     server.
+//     server. The price: each distinct name that truly does not exist
+//     waits up to MinRefreshInterval once (less with a shorter interval, or
+//     cancel ctx).
 //
 // No lock is held across network I/O. A partial discovery run keeps the
-// last good data of the group-versions that failed. Reset forgets negative
-// entries and lets the next miss refresh at once. A group reloaded alone
+// last good data of the group-versions that failed. Reset marks the index
+// stale: the next lookup, hit or miss, rediscovers first. A Source that
+// caches (Invalidator) is told to drop its cache before every run after
+// the first. A group reloaded alone
 // that is new to the index is placed after all known groups until the next
 // full run places it in server order; a group prefix of a group created
 // since the last full run ("x.new-gro") is not found until a full run.

@@ -228,3 +228,19 @@ func TestResolveAllCategoriesAndLists(t *testing.T) {
 }
 
 var scopeByName = cmp.Comparer(func(a, b meta.RESTScope) bool { return a.Name() == b.Name() })
+
+func TestCandidatesListEveryOwnerOfAShortName(t *testing.T) {
+	m := New(loadRecorded(t), fastOpts)
+	ms, err := m.Candidates(context.Background(), "deploy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []schema.GroupVersionResource
+	for _, mp := range ms {
+		got = append(got, mp.Resource)
+	}
+	want := []schema.GroupVersionResource{gvr("apps", "v1", "deployments"), gvr("apps.rmtest.example.com", "v1", "deployments"), gvr("rmtest.example.com", "v1beta1", "gadgets"), gvr("rmtest.example.com", "v1alpha1", "gadgets")}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Candidates(deploy) (-want +got):\n%s", diff)
+	}
+}

@@ -215,3 +215,37 @@ func TestCancelledWaitReturnsCtxError(t *testing.T) {
 func groupKind(group, kind string) schema.GroupKind {
 	return schema.GroupKind{Group: group, Kind: kind}
 }
+
+func TestResetRefreshesHits(t *testing.T) {
+	full := loadRecorded(t)
+	src := &countingSource{src: full}
+	m := New(src, Options{MinRefreshInterval: time.Hour})
+	ctx := context.Background()
+	if mp, err := m.Resolve(ctx, "gadgets"); err != nil || mp.Resource.Version != "v1beta1" {
+		t.Fatalf("Resolve(gadgets) = %v, %v", mp, err)
+	}
+	// The server now prefers v1alpha1 (say, a CRD was edited).
+	changed := StaticSource{Resources: full.Resources}
+	for _, g := range full.Groups {
+		if g.Name == "rmtest.example.com" {
+			g.Versions = append([]metav1.GroupVersionForDiscovery(nil), g.Versions...)
+			for _, v := range g.Versions {
+				if v.Version == "v1alpha1" {
+					g.PreferredVersion = v
+				}
+			}
+		}
+		changed.Groups = append(changed.Groups, g)
+	}
+	src.set(changed)
+	if mp, _ := m.Resolve(ctx, "gadgets"); mp.Resource.Version != "v1beta1" {
+		t.Fatalf("a hit ran discovery before Reset: %v", mp.Resource)
+	}
+	m.Reset()
+	if mp, err := m.Resolve(ctx, "gadgets"); err != nil || mp.Resource.Version != "v1alpha1" {
+		t.Errorf("Resolve(gadgets) after Reset = %v, %v; want the new preferred v1alpha1", mp, err)
+	}
+	if f := src.full.Load(); f != 2 {
+		t.Errorf("full runs = %d; want 2", f)
+	}
+}

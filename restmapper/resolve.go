@@ -1,6 +1,8 @@
 package restmapper
 
 import (
+	"strings"
+
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -59,7 +61,8 @@ func (s *snapshot) resolve(rs ResourceString, warn func(string)) (*entry, []*ent
 
 // candidates returns every mapping a resource string could mean, in
 // priority order, for tools that ask their user: all resources that match
-// any reading of the string, then kinds.
+// any reading of the string (every resource a short name may stand for,
+// not only kubectl's pick), then kinds.
 func (s *snapshot) candidates(rs ResourceString) []*entry {
 	var out []*entry
 	add := func(es []*entry) {
@@ -74,6 +77,11 @@ func (s *snapshot) candidates(rs ResourceString) []*entry {
 		add(s.restMappings(schema.GroupKind{Group: rs.Full.Group, Kind: rs.Full.Resource}, []string{rs.Full.Version}))
 	}
 	add(s.resourcesFor(coerce(s.expand(rs.Partial, nil))))
+	for _, sc := range s.shortcuts[rs.Partial.Resource] { // every owner of a short name
+		if rs.Partial.Group == "" || strings.HasPrefix(sc.group, rs.Partial.Group) {
+			add(s.resourcesFor(schema.GroupVersionResource{Group: sc.long.Group, Resource: sc.long.Resource}))
+		}
+	}
 	add(s.restMappings(schema.GroupKind{Group: rs.Partial.Group, Kind: rs.Partial.Resource}, nil))
 	return out
 }

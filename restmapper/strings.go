@@ -123,7 +123,7 @@ func (m *Mapper) resolveGroupResources(ctx context.Context, grs []schema.GroupRe
 
 // Candidates returns every mapping a single resource string could mean,
 // highest priority first: resources matching any reading of the string
-// (short names expanded), then kinds. It is for tools that ask their user
+// (a short name expands to every resource that declares it), then kinds. It is for tools that ask their user
 // to choose; its first element need not be what Resolve picks when kubectl
 // would pick by a later rule. No match, even after one refresh, is an
 // error for which meta.IsNoMatchError is true.
