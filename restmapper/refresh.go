@@ -98,6 +98,9 @@ func (st *state) waitInterval(ctx context.Context) error {
 // fetchAll does the I/O of a full run with no lock held, then publishes.
 // Group-versions that failed keep their last good resource list.
 func (st *state) fetchAll(ctx context.Context) (*snapshot, error) {
+	if st.src == nil {
+		return nil, fmt.Errorf("restmapper: the Mapper has no Source (use New with a discovery client)")
+	}
 	start := time.Now()
 	st.mu.Lock()
 	st.lastRefresh = start

@@ -3,6 +3,7 @@ package restmapper
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -247,5 +248,12 @@ func TestResetRefreshesHits(t *testing.T) {
 	}
 	if f := src.full.Load(); f != 2 {
 		t.Errorf("full runs = %d; want 2", f)
+	}
+}
+
+func TestNilSourceIsAnError(t *testing.T) {
+	m := New(nil, fastOpts)
+	if _, err := m.Resolve(context.Background(), "pods"); err == nil || !strings.Contains(err.Error(), "no Source") {
+		t.Errorf("Resolve with a nil Source: %v; want an error naming the missing Source", err)
 	}
 }
