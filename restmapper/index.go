@@ -19,8 +19,9 @@ type entry struct {
 
 // shortcut is one short name of one resource, as kubectl's shortcut expander sees it.
 type shortcut struct {
-	group string // group of the resource that declares the short name
-	long  schema.GroupResource
+	group   string // group of the resource that declares the short name
+	long    schema.GroupResource
+	warning string // kubectl's warning when this resource loses the short name
 }
 
 // snapshot is an immutable index of one discovery run. Every field is
@@ -176,10 +177,11 @@ func (s *snapshot) addResourceKey(key string, e *entry) {
 // once per version but warns about each other resource only once.
 func (s *snapshot) addShortcut(name string, sc shortcut) {
 	for _, old := range s.shortcuts[name] {
-		if old == sc {
+		if old.long == sc.long {
 			return
 		}
 	}
+	sc.warning = shortWarning(name, sc.long)
 	s.shortcuts[name] = append(s.shortcuts[name], sc)
 }
 

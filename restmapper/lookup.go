@@ -38,7 +38,7 @@ func (s *snapshot) expand(r schema.GroupVersionResource, warn func(string)) sche
 			continue
 		}
 		if warn != nil {
-			warn(fmt.Sprintf("short name %q could also match lower priority resource %s", r.Resource, sc.long.String()))
+			warn(sc.warning)
 		}
 	}
 	if found || r.Group == "" {
@@ -54,6 +54,10 @@ func (s *snapshot) expand(r schema.GroupVersionResource, warn func(string)) sche
 		}
 	}
 	return r
+}
+
+func shortWarning(short string, other schema.GroupResource) string {
+	return fmt.Sprintf("short name %q could also match lower priority resource %s", short, other.String())
 }
 
 func coerce(r schema.GroupVersionResource) schema.GroupVersionResource {
