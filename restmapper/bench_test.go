@@ -122,4 +122,10 @@ func TestWarmLookupAllocs(t *testing.T) {
 	if allocs > 2 {
 		t.Errorf("RESTMapping+KindFor allocate %v times; want at most 2", allocs)
 	}
+	warned := 0
+	mw := New(withSyntheticCRDs(loadRecorded(t), 300), Options{Warn: func(string) { warned++ }})
+	allocs = testing.AllocsPerRun(100, func() { _, _ = mw.Resolve(ctx, "po") })
+	if allocs > 2 || warned == 0 {
+		t.Errorf("Resolve(po) with a Warn handler allocates %v times (warned %d); want at most 2", allocs, warned)
+	}
 }
