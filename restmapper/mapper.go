@@ -130,6 +130,7 @@ func lookup[T any](ctx context.Context, st *state, f func(*snapshot) (T, bool, e
 		ns, rerr = st.refreshAll(ctx, s, false)
 	}
 	if ns == nil {
+		st.remember(ms.key) // the server failed: do not ask again at once
 		if rerr != nil {
 			return v, rerr
 		}

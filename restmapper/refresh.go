@@ -45,7 +45,10 @@ func (st *state) current(ctx context.Context) (s *snapshot, ran bool, err error)
 	}
 	old := st.snap.Load()
 	s, err = st.refreshAll(ctx, old, old != nil)
-	return s, true, err
+	if s != nil {
+		return s, true, nil // a partial run still answers; Refresh reports it
+	}
+	return nil, true, err
 }
 
 // refreshAll runs discovery once for all concurrent callers and publishes

@@ -257,3 +257,15 @@ func TestNilSourceIsAnError(t *testing.T) {
 		t.Errorf("Resolve with a nil Source: %v; want an error naming the missing Source", err)
 	}
 }
+
+func TestPartialFirstRunStillAnswers(t *testing.T) {
+	src := &countingSource{src: loadRecorded(t), failGV: map[string]bool{"rmtest.example.com/v1": true}}
+	m := New(src, fastOpts)
+	mp, err := m.Resolve(context.Background(), "deployments")
+	if err != nil || mp.Resource != gvr("apps", "v1", "deployments") {
+		t.Fatalf("Resolve(deployments) on a partial first run = %v, %v", mp, err)
+	}
+	if err := m.Refresh(context.Background()); err == nil || !strings.Contains(err.Error(), "partial") {
+		t.Errorf("Refresh on a partial run: %v; want an error saying it was partial", err)
+	}
+}
