@@ -1,0 +1,274 @@
+package rest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Client sends requests to one API server. It is safe for concurrent use and
+// holds one shared transport (HTTP/2, keep-alive, gzip); create one per server
+// and identity and reuse it.
+type Client struct {
+	cfg        *Config // a private copy
+	base       *url.URL
+	hc         *http.Client
+	transport  *http.Transport // nil when Config.HTTPClient is used
+	auth       *authenticator  // nil when Config.HTTPClient is used
+	certs      *certSource
+	limiter    *tokenBucket
+	warnings   WarningHandler
+	userAgent  string
+	maxRetries int
+}
+
+// Request is one API request. Build Path with [ResourcePath.Build] or
+// [GroupVersionPath]; Query with [ListQuery] and friends.
+type Request struct {
+	Method string      // "GET", "POST", ...; "" means GET
+	Path   string      // absolute API path, e.g. "/apis/apps/v1/namespaces/ns/deployments/x"
+	Query  url.Values  // nil = none
+	Header http.Header // extra headers, e.g. Accept, Content-Type, If-None-Match
+	Body   []byte      // nil = no body; a body without Content-Type is sent as application/json
+}
+
+// Response is an open response with status < 400 (including 304 Not
+// Modified). The caller must Close Body; until then it streams, so lists and
+// watches can be decoded as they arrive.
+type Response struct {
+	StatusCode int
+	Header     http.Header
+	Body       io.ReadCloser
+}
+
+// NewClient returns a client for cfg. It reads cfg's files (CA, client
+// certificate) once now to report mistakes early; token and certificate
+// files are re-read later when they change. cfg is copied.
+func NewClient(cfg *Config) (*Client, error) {
+	if cfg == nil {
+		return nil, errors.New("new client: nil Config")
+	}
+	cfg = copyConfig(cfg)
+	base, err := parseHost(cfg.Host)
+	if err != nil {
+		return nil, fmt.Errorf("new client: %w", err)
+	}
+	c := &Client{
+		cfg:        cfg,
+		base:       base,
+		limiter:    newTokenBucket(cfg.QPS, cfg.Burst),
+		warnings:   cfg.WarningHandler,
+		userAgent:  cfg.UserAgent,
+		maxRetries: cfg.MaxRetries,
+	}
+	if c.warnings == nil {
+		c.warnings = NewWarningWriter(nil, true)
+	}
+	if c.userAgent == "" {
+		c.userAgent = DefaultUserAgent
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if cfg.HTTPClient != nil {
+		c.hc = cfg.HTTPClient
+		return c, nil
+	}
+	if err := c.initTransport(); err != nil {
+		return nil, fmt.Errorf("new client for %s: %w", base.Redacted(), err)
+	}
+	return c, nil
+}
+
+func (c *Client) initTransport() error {
+	cfg := c.cfg
+	certs, err := newCertSource(&cfg.TLS, cfg.Exec != nil)
+	if err != nil {
+		return err
+	}
+	t, err := newTransport(cfg, certs)
+	if err != nil {
+		return err
+	}
+	c.certs, c.transport = certs, t
+	c.hc = &http.Client{Transport: t}
+	c.auth = newAuthenticator(cfg, certs)
+	if cfg.Exec != nil {
+		exec, err := newExecProvider(cfg, certs)
+		if err != nil {
+			return err
+		}
+		c.auth.exec = exec
+	}
+	return nil
+}
+
+// Config returns a copy of the client's configuration.
+func (c *Client) Config() *Config { return copyConfig(c.cfg) }
+
+// Host returns the base URL requests go to, e.g. "https://127.0.0.1:6443".
+func (c *Client) Host() string { return c.base.String() }
+
+// Do sends req and returns the open response if its status is below 400.
+//
+// A status of 400 or more is returned as an error: a *apierrors.StatusError
+// built from the server's metav1.Status body, or, for any other body, a
+// *apierrors.StatusError with the reason the HTTP status implies and a
+// message naming the method, path, status and a snippet of the body. Errors
+// never contain credentials.
+//
+// Do retries, at most Config.MaxRetries times and waiting no longer than ctx
+// allows: 429 and 503 answers carrying Retry-After for any method, after the
+// server's delay; connection resets and other 5xx answers for GET only, with
+// jittered exponential backoff. A 401 is retried once when fresh credentials
+// can be had (an exec plugin re-run, a changed token file).
+func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	if !strings.HasPrefix(req.Path, "/") {
+		return nil, fmt.Errorf("%s %q: path must be absolute", method, req.Path)
+	}
+	u := *c.base
+	u.Path = c.base.Path + req.Path
+	u.RawQuery = req.Query.Encode()
+	cancel := context.CancelFunc(func() {})
+	if c.cfg.Timeout > 0 && !isWatch(req.Query) {
+		ctx, cancel = context.WithTimeout(ctx, c.cfg.Timeout)
+	}
+	resp, err := c.send(ctx, method, &u, req)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}}, nil
+}
+
+// send is the retry loop: the one place requests are retried.
+func (c *Client) send(ctx context.Context, method string, u *url.URL, req *Request) (*http.Response, error) {
+	reauthed := false
+	for attempt := 0; ; attempt++ {
+		if err := c.limiter.wait(ctx); err != nil {
+			return nil, fmt.Errorf("%s %s: waiting for the client-side rate limiter: %w", method, req.Path, err)
+		}
+		hreq, authz, err := c.newHTTPRequest(ctx, method, u, req)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", method, req.Path, err)
+		}
+		resp, err := c.hc.Do(hreq)
+		if err != nil {
+			err = unwrapURLError(err)
+			if attempt < c.maxRetries && retryableTransportError(method, err) {
+				if werr := sleepCtx(ctx, backoff(attempt)); werr != nil {
+					return nil, fmt.Errorf("%s %s on %s: %w (retrying after: %w)", method, req.Path, u.Host, werr, err)
+				}
+				continue
+			}
+			return nil, fmt.Errorf("%s %s on %s: %w", method, req.Path, u.Host, err)
+		}
+		handleWarnings(c.warnings, resp.Header)
+		if resp.StatusCode < 400 {
+			return resp, nil
+		}
+		if resp.StatusCode == http.StatusUnauthorized && !reauthed && c.auth != nil && c.auth.unauthorized(ctx, authz) {
+			reauthed = true
+			drain(resp.Body)
+			attempt--
+			continue
+		}
+		if d, ok := retryDelay(method, resp.StatusCode, resp.Header, attempt); ok && attempt < c.maxRetries {
+			drain(resp.Body)
+			if err := sleepCtx(ctx, d); err != nil {
+				return nil, fmt.Errorf("%s %s on %s: HTTP %d, retry after %v: %w", method, req.Path, u.Host, resp.StatusCode, d, err)
+			}
+			continue
+		}
+		err = decodeError(method, req.Path, resp)
+		resp.Body.Close()
+		return nil, err
+	}
+}
+
+// newHTTPRequest builds one attempt of req, with credentials. It returns the
+// Authorization value sent (to recognise stale credentials after a 401).
+func (c *Client) newHTTPRequest(ctx context.Context, method string, u *url.URL, req *Request) (*http.Request, string, error) {
+	var body io.Reader
+	if req.Body != nil {
+		body = bytes.NewReader(req.Body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return nil, "", err
+	}
+	for k, vs := range req.Header {
+		hreq.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	if hreq.Header.Get("Accept") == "" {
+		hreq.Header.Set("Accept", "application/json")
+	}
+	if req.Body != nil && hreq.Header.Get("Content-Type") == "" {
+		hreq.Header.Set("Content-Type", "application/json")
+	}
+	hreq.Header.Set("User-Agent", c.userAgent)
+	if c.auth == nil {
+		return hreq, "", nil
+	}
+	setImpersonation(hreq.Header, c.cfg.Impersonate)
+	authz, err := c.auth.authorization(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if changed, err := c.certs.refresh(); err != nil {
+		return nil, "", &authError{msg: "client certificate", err: err}
+	} else if changed {
+		// Connections made with the old certificate keep its identity.
+		c.transport.CloseIdleConnections()
+	}
+	if authz != "" {
+		hreq.Header.Set("Authorization", authz)
+	}
+	return hreq, authz, nil
+}
+
+// isWatch reports whether q asks for a watch, which Config.Timeout must not cut.
+func isWatch(q url.Values) bool {
+	w := q.Get("watch")
+	return w == "true" || w == "1"
+}
+
+// unwrapURLError drops the *url.Error wrapper, whose message repeats the
+// whole URL (query included), keeping the cause.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// drain reads a little of body so the connection can be reused, and closes it.
+func drain(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, 64<<10)
+	body.Close()
+}
+
+// cancelOnClose releases a per-request timeout when the body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
+}

@@ -1,0 +1,53 @@
+// Package rest is kubedyn's transport to a Kubernetes API server: where the
+// server is and how to authenticate ([Config], [Load], [InCluster]), and one
+// request core ([Client.Do]) that every other kubedyn package sends through.
+//
+// # Configuration
+//
+// [Load] reads kubeconfig files with kubectl's precedence: an explicit path
+// is used alone (a missing file is an error); otherwise the files in
+// KUBECONFIG are merged (the first file to set a cluster, user, context or
+// current-context wins; missing files are skipped), else ~/.kube/config. Only
+// when those yield no server does Load fall back to [InCluster], as
+// client-go's deferred loader does. Relative paths in a kubeconfig resolve
+// against that file's directory. When nothing works, the error lists every
+// source tried and why each failed.
+//
+// Credentials: bearer token or token file, client certificate (data or
+// files), HTTP basic auth, and client.authentication.k8s.io/v1 and v1beta1
+// exec plugins ([ExecConfig]). Token files and certificate files are re-read
+// when they change on disk (bound service-account tokens rotate hourly); an
+// exec plugin's credential is cached until its expirationTimestamp and
+// re-fetched after a 401. Impersonation, proxies (explicit or
+// HTTPS_PROXY/NO_PROXY), a user agent, a per-request timeout and an optional
+// client-side rate limit (off by default: API Priority and Fairness on the
+// server answers 429, which the client honours) complete [Config].
+//
+// # Requests
+//
+// Build the path with [ResourcePath.Build] (or [GroupVersionPath]) and the
+// query with [ListQuery], [GetQuery], [CreateQuery], [UpdateQuery],
+// [PatchQuery] or [DeleteQuery]. These are pure: they validate names
+// ([ValidateName], [ValidateNamespace]) and refuse bad input before anything
+// is sent, so a user-supplied name cannot escape its collection.
+//
+// [Client.Do] sends a [Request] over one shared transport (HTTP/2 with
+// health-check pings, keep-alive, gzip) and returns the open [Response] for a
+// status below 400. A status of 400 or more becomes a
+// *apierrors.StatusError, so apierrors.IsNotFound, IsConflict, IsForbidden,
+// IsResourceExpired and IsTooManyRequests work; a body that is not a
+// metav1.Status still gets the reason its HTTP status implies, and a message
+// with the method, path, status and a truncated snippet of the body.
+// Credentials never appear in an error.
+//
+// Retries live in Do alone: 429 and 503 with Retry-After are retried for any
+// verb after the server's delay; connection resets and other 5xx for GET
+// only, with jittered exponential backoff; at most [Config.MaxRetries] times,
+// every wait bounded by ctx. The server's Warning headers go to
+// [Config.WarningHandler] (by default each distinct warning is printed once
+// to stderr).
+//
+// A caller that already has an authenticated *http.Client (for example from
+// client-go's rest.HTTPClientFor) sets [Config.HTTPClient] and keeps the
+// rest of this package.
+package rest
