@@ -93,7 +93,11 @@ func retryableTransportError(method string, err error) bool {
 		return true
 	}
 	s := err.Error()
-	for _, m := range []string{"connection reset by peer", "server sent GOAWAY", "http: server closed idle connection", "use of closed network connection"} {
+	if strings.Contains(s, "stream error") && strings.Contains(s, "INTERNAL_ERROR") {
+		return true // an HTTP/2 stream the server reset: as a 5xx
+	}
+	for _, m := range []string{"connection reset by peer", "server sent GOAWAY", "http: server closed idle connection",
+		"use of closed network connection", "http2: client connection lost"} {
 		if strings.Contains(s, m) {
 			return true
 		}
