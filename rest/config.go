@@ -36,6 +36,10 @@ type Config struct {
 	// "socks5://"). "" means HTTPS_PROXY/HTTP_PROXY/NO_PROXY from the
 	// environment.
 	ProxyURL string
+	// DisableCompression stops asking for gzip-compressed responses
+	// (kubeconfig's disable-compression), trading bandwidth for CPU on fast
+	// networks.
+	DisableCompression bool
 	// UserAgent is the User-Agent header; "" means [DefaultUserAgent].
 	UserAgent string
 	// Timeout bounds each request, from sending it to closing its body. Zero

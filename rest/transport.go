@@ -80,6 +80,7 @@ func newTransport(cfg *Config, certs *certSource) (*http.Transport, error) {
 		DialContext:           dialer.DialContext,
 		TLSClientConfig:       tlsConf,
 		ForceAttemptHTTP2:     true, // needed because TLSClientConfig is custom
+		DisableCompression:    cfg.DisableCompression,
 		TLSHandshakeTimeout:   10 * time.Second,
 		MaxIdleConns:          100,
 		MaxIdleConnsPerHost:   25,
