@@ -1,10 +1,10 @@
 package rest
 
 import (
-	"fmt"
 	"context"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"

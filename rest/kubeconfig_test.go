@@ -90,9 +90,9 @@ func TestKubeconfigFieldsAndRelativePaths(t *testing.T) {
 			name: "a bare exec command stays a PATH lookup",
 			opts: LoadOptions{KubeconfigPath: path, Context: "bare"},
 			want: &Config{
-				Host: "https://k.example:6443/prefix",
-				TLS:  TLSConfig{CAFile: filepath.Join(base, "certs/ca.crt"), ServerName: "kubernetes.default"},
-				Exec: &ExecConfig{APIVersion: ExecAPIVersionV1beta1, Command: "kubelogin", ClusterConfig: json.RawMessage(`{"audience":"k8s"}`)},
+				Host:     "https://k.example:6443/prefix",
+				TLS:      TLSConfig{CAFile: filepath.Join(base, "certs/ca.crt"), ServerName: "kubernetes.default"},
+				Exec:     &ExecConfig{APIVersion: ExecAPIVersionV1beta1, Command: "kubelogin", ClusterConfig: json.RawMessage(`{"audience":"k8s"}`)},
 				ProxyURL: "socks5://proxy.example:1080", DisableCompression: true,
 			},
 		},
@@ -169,4 +169,3 @@ func FuzzParseKubeconfig(f *testing.F) {
 		_, _ = merged.config(LoadOptions{})
 	})
 }
-

@@ -2,14 +2,14 @@ package rest
 
 import (
 	"bytes"
+	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
-	"context"
-	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/kubedyn/kubedyn/test/cluster"
