@@ -90,14 +90,15 @@ func TestIntegrationAuthentication(t *testing.T) {
 				}
 				return
 			}
-			got := whoami(t, c)
-			if got != tc.want {
+			if got := whoami(t, c); got != tc.want {
 				t.Errorf("server sees %q, want %q", got, tc.want)
 			}
+			if cfg.Exec != nil {
+				if n := len(pluginRuns(t, execLog)); n != 1 {
+					t.Errorf("exec plugin ran %d times, want 1", n)
+				}
+			}
 		})
-	}
-	if n := len(pluginRuns(t, execLog)); n != 1 {
-		t.Errorf("exec plugin ran %d times, want 1", n)
 	}
 }
 
