@@ -280,3 +280,40 @@ func TestExecPluginClientCertificate(t *testing.T) {
 		t.Errorf("plugin ran %d times, want 1", n)
 	}
 }
+
+func TestExecPluginConcurrent401RunsOnce(t *testing.T) {
+	srv := newAuthServer(t, func(a string) int {
+		if a == "Bearer tok-1" {
+			return http.StatusUnauthorized
+		}
+		return http.StatusOK
+	})
+	e, log := helperExec(t, "token:tok:0")
+	srv.cfg.Exec = e
+	c := mustClient(t, srv.cfg)
+	// Warm the cache with tok-1, which the server now rejects.
+	if _, err := c.auth.exec.credential(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Go(func() {
+			resp, err := c.Do(context.Background(), &Request{Path: "/api"})
+			if err == nil {
+				resp.Body.Close()
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(pluginRuns(t, log)); n != 2 {
+		t.Errorf("plugin ran %d times for 20 concurrent 401s, want 2 (initial + one refresh)", n)
+	}
+}
