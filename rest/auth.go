@@ -90,6 +90,7 @@ type authError struct {
 	err error
 }
 
+// Error names what failed; it never holds a credential.
 func (e *authError) Error() string {
 	if e.err == nil {
 		return "authenticate: " + e.msg
@@ -97,6 +98,7 @@ func (e *authError) Error() string {
 	return "authenticate: " + e.msg + ": " + e.err.Error()
 }
 
+// Unwrap returns the cause.
 func (e *authError) Unwrap() error { return e.err }
 
 // setImpersonation sets the Impersonate-* headers for imp.

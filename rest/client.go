@@ -267,6 +267,7 @@ type cancelOnClose struct {
 	cancel context.CancelFunc
 }
 
+// Close closes the body and releases the timeout.
 func (b *cancelOnClose) Close() error {
 	err := b.ReadCloser.Close()
 	b.cancel()

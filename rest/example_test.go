@@ -214,3 +214,17 @@ func ExampleSnippet() {
 	fmt.Println(rest.Snippet([]byte("<html>\n<body>502 Bad Gateway</body></html>"), 20))
 	// Output: "<html> <body>502 Bad... (truncated)"
 }
+
+func ExampleKubeconfig_Config() {
+	// A kubeconfig held in a Secret rather than a file.
+	data := []byte(`{"current-context":"prod","clusters":[{"name":"p","cluster":{"server":"https://prod:6443"}}],
+"users":[{"name":"bot","user":{"token":"..."}}],"contexts":[{"name":"prod","context":{"cluster":"p","user":"bot","namespace":"ops"}}]}`)
+	kc, err := rest.ParseKubeconfig(data, "")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cfg, err := kc.Config(rest.LoadOptions{})
+	fmt.Println(cfg.Host, cfg.Namespace, err)
+	// Output: https://prod:6443 ops <nil>
+}

@@ -316,6 +316,7 @@ type limitedBuffer struct {
 	buf bytes.Buffer
 }
 
+// Write keeps what fits and reports everything written.
 func (b *limitedBuffer) Write(p []byte) (int, error) {
 	if room := b.max - b.buf.Len(); room > 0 {
 		b.buf.Write(p[:min(len(p), room)])

@@ -19,7 +19,8 @@ type Kubeconfig struct {
 	Contexts       map[string]*KubeconfigContext
 }
 
-// KubeconfigCluster is a kubeconfig "cluster" entry.
+// KubeconfigCluster is a kubeconfig "cluster" entry; each field is the key
+// in its json tag.
 type KubeconfigCluster struct {
 	Server                   string `json:"server,omitempty"`
 	TLSServerName            string `json:"tls-server-name,omitempty"`
@@ -34,7 +35,8 @@ type KubeconfigCluster struct {
 	} `json:"extensions,omitempty"`
 }
 
-// KubeconfigUser is a kubeconfig "user" (AuthInfo) entry.
+// KubeconfigUser is a kubeconfig "user" (AuthInfo) entry; each field is the
+// key in its json tag. AuthProvider is read only to refuse it.
 type KubeconfigUser struct {
 	ClientCertificate     string              `json:"client-certificate,omitempty"`
 	ClientCertificateData []byte              `json:"client-certificate-data,omitempty"`
@@ -54,7 +56,8 @@ type KubeconfigUser struct {
 	Exec *KubeconfigExec `json:"exec,omitempty"`
 }
 
-// KubeconfigExec is a user's "exec" credential plugin stanza.
+// KubeconfigExec is a user's "exec" credential plugin stanza; see
+// [ExecConfig] for the meaning of each field.
 type KubeconfigExec struct {
 	Command            string       `json:"command"`
 	Args               []string     `json:"args,omitempty"`
@@ -65,7 +68,8 @@ type KubeconfigExec struct {
 	InteractiveMode    string       `json:"interactiveMode,omitempty"`
 }
 
-// KubeconfigContext is a kubeconfig "context" entry.
+// KubeconfigContext is a kubeconfig "context" entry: which cluster and
+// user, and the default namespace.
 type KubeconfigContext struct {
 	Cluster   string `json:"cluster"`
 	User      string `json:"user"`

@@ -162,10 +162,10 @@ func FuzzParseKubeconfig(f *testing.F) {
 		// Whatever parses must select, merge and convert without panicking.
 		merged := mergeKubeconfigs([]*Kubeconfig{kc, kc})
 		for name := range merged.Contexts {
-			if cfg, err := merged.config(LoadOptions{Context: name}); err == nil && cfg.Host == "" {
+			if cfg, err := merged.Config(LoadOptions{Context: name}); err == nil && cfg.Host == "" {
 				t.Fatalf("context %q gave a Config without a host", name)
 			}
 		}
-		_, _ = merged.config(LoadOptions{})
+		_, _ = merged.Config(LoadOptions{})
 	})
 }

@@ -15,7 +15,9 @@ import (
 // --kubeconfig, --context, --cluster, --user and --namespace flags.
 type LoadOptions struct {
 	// KubeconfigPath, when set, is the only kubeconfig read; a missing file
-	// is an error (KUBECONFIG and ~/.kube/config are not consulted).
+	// is an error (KUBECONFIG and ~/.kube/config are not consulted). A file
+	// that names no server still falls back to in-cluster configuration, as
+	// "kubectl --kubeconfig=/dev/null" does in a pod.
 	KubeconfigPath string
 	// Context replaces the kubeconfig's current-context. It must exist.
 	Context string
@@ -38,9 +40,12 @@ const DefaultServiceAccountDir = "/var/run/secrets/kubernetes.io/serviceaccount"
 // server; the message lists every source tried and why each failed.
 var ErrNoConfig = errors.New("no Kubernetes configuration found")
 
-// errNoServer marks a kubeconfig that names no server, the one case in which
-// Load falls back to in-cluster configuration.
-var errNoServer = errors.New("no server")
+// noServerError says a kubeconfig names no server, the one case in which
+// Load falls back to in-cluster configuration. It matches ErrNoConfig.
+type noServerError struct{ msg string }
+
+func (e *noServerError) Error() string        { return e.msg }
+func (e *noServerError) Is(target error) bool { return target == ErrNoConfig }
 
 // Load returns the Config kubectl would use, with kubectl's precedence:
 //
@@ -71,11 +76,12 @@ func Load(opts LoadOptions) (*Config, error) {
 		return nil, err
 	}
 	merged := mergeKubeconfigs(kcs)
-	cfg, err := merged.config(opts)
+	cfg, err := merged.Config(opts)
 	if err == nil {
 		return cfg, nil
 	}
-	if !errors.Is(err, errNoServer) {
+	var noServer *noServerError
+	if !errors.As(err, &noServer) {
 		return nil, fmt.Errorf("kubeconfig from %s: %w", source, err)
 	}
 	if len(kcs) > 0 {
@@ -150,42 +156,22 @@ func readKubeconfigs(files []string, explicit bool) ([]*Kubeconfig, []string, er
 	return kcs, tried, nil
 }
 
-// Config returns the Config for opts' context (or the current context) of
-// kc, after opts' overrides. It returns an error wrapping errNoServer when
-// the selected cluster is missing or empty.
-func (kc *Kubeconfig) config(opts LoadOptions) (*Config, error) {
-	name := opts.Context
-	if name == "" {
-		name = kc.CurrentContext
+// Config returns the Config of a context of kc: opts.Context, else kc's
+// current-context, with opts' Cluster, User and Namespace overrides (its
+// other fields are ignored). Use it for a kubeconfig that is not a file, such
+// as one read from a Secret. When the context names no cluster with a
+// server, the error wraps [ErrNoConfig].
+func (kc *Kubeconfig) Config(opts LoadOptions) (*Config, error) {
+	name, ctx, cl, clusterName, userName, err := kc.selectEntries(opts)
+	if err != nil {
+		return nil, err
 	}
-	var ctx KubeconfigContext
-	if name != "" {
-		c, ok := kc.Contexts[name]
-		if !ok {
-			return nil, fmt.Errorf("context %q not found (contexts: %s)", name, keys(kc.Contexts))
-		}
-		ctx = *c
-	}
-	clusterName, userName := ctx.Cluster, ctx.User
-	if opts.Cluster != "" {
-		if kc.Clusters[opts.Cluster] == nil {
-			return nil, fmt.Errorf("cluster %q not found (clusters: %s)", opts.Cluster, keys(kc.Clusters))
-		}
-		clusterName = opts.Cluster
-	}
-	if opts.User != "" {
-		if kc.Users[opts.User] == nil {
-			return nil, fmt.Errorf("user %q not found (users: %s)", opts.User, keys(kc.Users))
-		}
-		userName = opts.User
-	}
-	cl := kc.Clusters[clusterName]
 	switch {
 	case cl != nil && cl.Server != "":
 	case name == "" && clusterName == "":
-		return nil, fmt.Errorf("%w: no current-context", errNoServer)
+		return nil, &noServerError{"no current-context"}
 	case cl == nil || reflect.ValueOf(*cl).IsZero():
-		return nil, fmt.Errorf("%w: context %q names cluster %q, which is not defined", errNoServer, name, clusterName)
+		return nil, &noServerError{fmt.Sprintf("context %q names cluster %q, which is not defined", name, clusterName)}
 	default:
 		return nil, fmt.Errorf("cluster %q has no server", clusterName)
 	}
@@ -210,6 +196,36 @@ func (kc *Kubeconfig) config(opts LoadOptions) (*Config, error) {
 		cfg.Namespace = opts.Namespace
 	}
 	return cfg, nil
+}
+
+// selectEntries picks the context, cluster and user names opts select, and
+// the cluster entry (nil if undefined).
+func (kc *Kubeconfig) selectEntries(opts LoadOptions) (name string, ctx KubeconfigContext, cl *KubeconfigCluster, clusterName, userName string, err error) {
+	name = opts.Context
+	if name == "" {
+		name = kc.CurrentContext
+	}
+	if name != "" {
+		c, ok := kc.Contexts[name]
+		if !ok {
+			return "", ctx, nil, "", "", fmt.Errorf("context %q not found (contexts: %s)", name, keys(kc.Contexts))
+		}
+		ctx = *c
+	}
+	clusterName, userName = ctx.Cluster, ctx.User
+	if opts.Cluster != "" {
+		if kc.Clusters[opts.Cluster] == nil {
+			return "", ctx, nil, "", "", fmt.Errorf("cluster %q not found (clusters: %s)", opts.Cluster, keys(kc.Clusters))
+		}
+		clusterName = opts.Cluster
+	}
+	if opts.User != "" {
+		if kc.Users[opts.User] == nil {
+			return "", ctx, nil, "", "", fmt.Errorf("user %q not found (users: %s)", opts.User, keys(kc.Users))
+		}
+		userName = opts.User
+	}
+	return name, ctx, kc.Clusters[clusterName], clusterName, userName, nil
 }
 
 func clusterConfig(cl *KubeconfigCluster) (*Config, error) {

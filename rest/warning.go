@@ -51,6 +51,7 @@ type warningWriter struct {
 	seen   map[string]bool
 }
 
+// HandleWarning writes w unless dedupe is on and its text was written before.
 func (h *warningWriter) HandleWarning(w Warning) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
