@@ -352,3 +352,51 @@ func TestTimeoutSparesWatches(t *testing.T) {
 		t.Errorf("watch body = %q; a watch must not be cut by Timeout", got)
 	}
 }
+
+func TestDoNotModified(t *testing.T) {
+	_, cfg := newTLSServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == `"abc"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"abc"`)
+		w.Write([]byte(`{"kind":"APIGroupDiscoveryList"}`))
+	})
+	c := mustClient(t, cfg)
+	resp, err := c.Do(context.Background(), &Request{Path: "/apis"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	etag := resp.Header.Get("ETag")
+	readAll(t, resp)
+	resp, err = c.Do(context.Background(), &Request{Path: "/apis", Header: http.Header{"If-None-Match": {etag}}})
+	if err != nil {
+		t.Fatalf("304 must not be an error: %v", err)
+	}
+	if resp.StatusCode != http.StatusNotModified || readAll(t, resp) != "" {
+		t.Errorf("status %d", resp.StatusCode)
+	}
+}
+
+func BenchmarkClientDo(b *testing.B) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(`{}`)) }))
+	srv.EnableHTTP2 = true
+	srv.StartTLS()
+	defer srv.Close()
+	ca := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	c, err := NewClient(&Config{Host: srv.URL, TLS: TLSConfig{CAData: ca}, BearerToken: "t"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := &Request{Path: "/api/v1/namespaces/default/configmaps", Query: ListQuery(metav1ListWatch())}
+	req.Query.Del("watch")
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := c.Do(context.Background(), req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
+}

@@ -42,8 +42,8 @@ type Config struct {
 	DisableCompression bool
 	// UserAgent is the User-Agent header; "" means [DefaultUserAgent].
 	UserAgent string
-	// Timeout bounds each request, from sending it to closing its body. Zero
-	// means none. Watches (a "watch" query parameter of "true" or "1") are
+	// Timeout bounds each call of Client.Do, retries included, from sending
+	// the request to closing the response body. Zero means none. Watches (a "watch" query parameter of "true" or "1") are
 	// never cut by it.
 	Timeout time.Duration
 	// QPS and Burst configure a client-side token bucket. QPS 0 (the
