@@ -21,25 +21,32 @@ import (
 // waits to be killed.
 const helperEnv = "KUBEDYN_CLUSTER_TEST_HELPER"
 
-func TestHelperProcess(t *testing.T) {
-	how := os.Getenv(helperEnv)
-	if how == "" {
-		t.Skip("only runs as the helper process of the cleanup tests")
-	}
+// runHelper is the body of the helper process: it starts a control plane,
+// prints "ENV <kubeconfig>" and waits to be killed.
+func runHelper(how string) int {
 	var env *Env
 	switch how {
 	case "inprocess":
 		cp, err := Start(context.Background(), Options{})
 		if err != nil {
 			fmt.Printf("ERROR %v\n", err)
-			os.Exit(1)
+			return 1
 		}
 		env = cp.Env()
 	case "supervised":
-		env = Get(t)
+		s, err := startSupervised(context.Background(), Options{})
+		if err != nil {
+			fmt.Printf("ERROR %v\n", err)
+			return 1
+		}
+		env = s.env
+	default:
+		fmt.Printf("ERROR unknown helper mode %q\n", how)
+		return 2
 	}
 	fmt.Printf("ENV %s\n", env.Kubeconfig)
 	time.Sleep(10 * time.Minute)
+	return 0
 }
 
 // footprint is what one control plane occupies: processes, ports and a dir.
@@ -124,7 +131,7 @@ func TestStopLeavesNothing(t *testing.T) {
 // startHelper runs this test binary as a helper that starts a control plane.
 func startHelper(t *testing.T, how string) (*exec.Cmd, *Env) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "-test.timeout=15m")
+	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), helperEnv+"="+how, KubeconfigEnv+"=")
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()

@@ -43,6 +43,7 @@ const (
 	CertUserGroup       = "kubedyn:cert-users"
 	RestrictedUserName  = "kubedyn-restricted"
 	RestrictedNamespace = "kubedyn-readonly"
+	ReadOnlyClusterRole = "kubedyn-read-only" // get, list, watch on everything; bound to Restricted in RestrictedNamespace
 )
 
 // Start builds (if needed) and starts etcd and kube-apiserver on free loopback

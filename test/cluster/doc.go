@@ -24,7 +24,7 @@
 //   - admin: a static token in group system:masters (context "admin", the current one);
 //   - cert-user: a client certificate in group kubedyn:cert-users, bound to
 //     cluster-admin through RBAC (context "cert-user");
-//   - restricted: a static token bound to ClusterRole view in the namespace
+//   - restricted: a static token bound to ClusterRole kubedyn-read-only (get, list, watch) in the namespace
 //     kubedyn-readonly only (context "restricted"), so any write is forbidden.
 //
 // Authorization is RBAC. The kubeconfig and an env.json describing the Env

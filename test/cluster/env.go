@@ -29,7 +29,7 @@ type Env struct {
 
 	Admin      User // token, group system:masters
 	CertUser   User // client certificate, bound to cluster-admin through RBAC
-	Restricted User // token, read-only (ClusterRole view) in RestrictedNamespace only
+	Restricted User // token, read-only (ClusterRole kubedyn-read-only) in RestrictedNamespace only
 
 	RestrictedNamespace string
 
@@ -195,9 +195,14 @@ func waitReady(ctx context.Context, e *Env, children ...*child) error {
 func bootstrapRBAC(ctx context.Context, e *Env) error {
 	objs := []struct{ path, body string }{
 		{"/api/v1/namespaces", `{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"` + e.RestrictedNamespace + `"}}`},
+		// Not the built-in "view": it is an aggregated ClusterRole, and with no
+		// controller-manager to aggregate it, it grants nothing.
+		{"/apis/rbac.authorization.k8s.io/v1/clusterroles",
+			`{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRole","metadata":{"name":"` + ReadOnlyClusterRole + `"},` +
+				`"rules":[{"apiGroups":["*"],"resources":["*"],"verbs":["get","list","watch"]}]}`},
 		{"/apis/rbac.authorization.k8s.io/v1/namespaces/" + e.RestrictedNamespace + "/rolebindings",
-			`{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"kubedyn-restricted-view"},` +
-				`"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"view"},` +
+			`{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"kubedyn-restricted-read-only"},` +
+				`"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"` + ReadOnlyClusterRole + `"},` +
 				`"subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"` + e.Restricted.Name + `"}]}`},
 		{"/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
 			`{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"kubedyn-cert-users"},` +

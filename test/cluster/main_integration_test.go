@@ -1,5 +1,13 @@
 package cluster
 
-import "testing"
+import (
+	"os"
+	"testing"
+)
 
-func TestMain(m *testing.M) { Main(m) }
+func TestMain(m *testing.M) {
+	if how := os.Getenv(helperEnv); how != "" {
+		os.Exit(runHelper(how)) // a helper process of the cleanup tests
+	}
+	Main(m)
+}

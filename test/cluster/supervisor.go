@@ -39,7 +39,9 @@ func startSupervised(ctx context.Context, opts Options) (*supervised, error) {
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), superviseEnv+"="+string(cfg))
 	cmd.Stderr = os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+	// No Pdeathsig: it follows the thread, not the process, that started the
+	// child. The stdin pipe closes when this process exits, however it exits.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
