@@ -214,5 +214,40 @@ func bootstrapRBAC(ctx context.Context, e *Env) error {
 			return err
 		}
 	}
+	// The RBAC authorizer reads its rules from an informer: wait until it
+	// has seen the bindings, or the first test may be told 403.
+	return waitAllowed(ctx, e,
+		`{"user":"`+e.Restricted.Name+`","resourceAttributes":{"namespace":"`+e.RestrictedNamespace+`","verb":"list","resource":"configmaps"}}`,
+		`{"user":"kubedyn-probe","groups":["`+CertUserGroup+`"],"resourceAttributes":{"verb":"create","resource":"namespaces"}}`)
+}
+
+// waitAllowed polls SubjectAccessReviews (each spec given as JSON) until the
+// server allows every one, for at most 30 seconds.
+func waitAllowed(ctx context.Context, e *Env, specs ...string) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for _, spec := range specs {
+		body := `{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":` + spec + `}`
+		for {
+			data, err := e.Do(ctx, http.MethodPost, "/apis/authorization.k8s.io/v1/subjectaccessreviews", []byte(body))
+			if err != nil {
+				return err
+			}
+			var sar struct {
+				Status struct{ Allowed bool } `json:"status"`
+			}
+			if err := json.Unmarshal(data, &sar); err != nil {
+				return fmt.Errorf("SubjectAccessReview %s: %w", spec, err)
+			}
+			if sar.Status.Allowed {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("RBAC never allowed %s: %w", spec, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
 	return nil
 }
