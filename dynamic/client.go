@@ -1,0 +1,70 @@
+package dynamic
+
+import (
+	"errors"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kubedyn/kubedyn/rest"
+)
+
+// Client reads and writes any resource of one API server as unstructured
+// objects. It is safe for concurrent use; create one per server and identity
+// and share it.
+type Client struct {
+	rc     *rest.Client
+	mapper meta.RESTMapper // nil: kind-driven calls are refused
+	defNS  string          // namespace for namespaced kinds that name none
+}
+
+// Options configures a Client beyond its transport.
+type Options struct {
+	// Mapper resolves kinds to resources for the kind-driven calls
+	// ([Client.ForObject]); a *restmapper.Mapper is the usual choice. nil
+	// leaves only the resource-driven calls ([Client.Resource]).
+	Mapper meta.RESTMapper
+	// DefaultNamespace is used by kind-driven calls on namespaced kinds whose
+	// object names no namespace; usually rest.Config.Namespace (the
+	// kubeconfig context's namespace). "" means such a call is an error.
+	DefaultNamespace string
+}
+
+// New returns a Client that sends its requests through rc.
+func New(rc *rest.Client, opts Options) (*Client, error) {
+	if rc == nil {
+		return nil, errors.New("dynamic.New: nil *rest.Client")
+	}
+	return &Client{rc: rc, mapper: opts.Mapper, defNS: opts.DefaultNamespace}, nil
+}
+
+// Resource returns a handle on one resource, cluster-wide. Call its
+// Namespace method for a namespaced resource's objects in one namespace; a
+// handle without a namespace lists and watches across all namespaces.
+func (c *Client) Resource(gvr schema.GroupVersionResource) *ResourceHandle {
+	return &ResourceHandle{c: c, gvr: gvr}
+}
+
+// ResourceHandle is one resource, optionally in one namespace. It is
+// immutable: [ResourceHandle.Namespace] returns a copy, so a handle can be
+// shared between goroutines and kept for the life of the program. Its
+// methods have the signatures of client-go's dynamic.ResourceInterface.
+type ResourceHandle struct {
+	c   *Client
+	gvr schema.GroupVersionResource
+	ns  string
+}
+
+// Namespace returns a copy of h that works in namespace ns ("" means
+// cluster-scoped, or all namespaces for List, Watch and DeleteCollection).
+func (h *ResourceHandle) Namespace(ns string) *ResourceHandle {
+	cp := *h
+	cp.ns = ns
+	return &cp
+}
+
+// GroupVersionResource returns the resource h works on.
+func (h *ResourceHandle) GroupVersionResource() schema.GroupVersionResource { return h.gvr }
+
+// NamespaceName returns the namespace h works in ("" for none).
+func (h *ResourceHandle) NamespaceName() string { return h.ns }

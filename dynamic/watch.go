@@ -1,0 +1,109 @@
+package dynamic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/kubedyn/kubedyn/rest"
+)
+
+// Watch starts a watch of the objects opts selects (opts.Watch is set for
+// you) and returns it once the server has accepted it. Events carry
+// *unstructured.Unstructured objects (bookmarks too, with only
+// metadata.resourceVersion and annotations set) except ERROR events, which
+// carry the server's *metav1.Status: an expired resourceVersion arrives as
+// an ERROR event with code 410 and reason Expired, which
+// apierrors.IsResourceExpired(apierrors.FromObject(ev.Object)) recognises.
+// The result channel closes when the server ends the watch (its timeout,
+// a dropped connection), when ctx ends, or after Stop.
+func (h *ResourceHandle) Watch(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
+	opts.Watch = true
+	c := call{verb: "watch", method: http.MethodGet, query: rest.ListQuery(opts)}
+	req, err := h.request(c)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := h.c.rc.Do(ctx, req)
+	if err != nil {
+		return nil, h.serverError(c, err)
+	}
+	w := &streamWatcher{
+		result: make(chan watch.Event),
+		done:   make(chan struct{}),
+		body:   resp.Body,
+		what:   h.what(c),
+	}
+	go w.run(ctx, newEventReader(resp.Body))
+	return w, nil
+}
+
+// streamWatcher turns a stream of watch events into a watch.Interface.
+type streamWatcher struct {
+	result chan watch.Event
+	done   chan struct{} // closed by Stop
+	body   io.ReadCloser
+	what   string // the call, for decode errors
+
+	stopOnce sync.Once
+}
+
+// Stop ends the watch and closes the connection's stream. It is safe to call
+// more than once and from any goroutine.
+func (w *streamWatcher) Stop() {
+	w.stopOnce.Do(func() {
+		close(w.done)
+		w.body.Close()
+	})
+}
+
+// ResultChan returns the events; it is closed when the watch ends.
+func (w *streamWatcher) ResultChan() <-chan watch.Event { return w.result }
+
+// run reads events until the stream ends, delivering each one. A stream that
+// breaks off in the middle of an event, or carries garbage, ends with one
+// ERROR event describing it (as client-go's watchers do); a clean end of
+// stream, Stop and ctx's end close the channel without one.
+func (w *streamWatcher) run(ctx context.Context, next func() (watch.Event, error)) {
+	defer close(w.result)
+	defer w.body.Close()
+	for {
+		ev, err := next()
+		if err != nil {
+			if errors.Is(err, io.EOF) || ctx.Err() != nil || w.stopped() {
+				return
+			}
+			status := apierrors.NewInternalError(fmt.Errorf("%s: read the watch stream: %w", w.what, err)).Status()
+			ev = watch.Event{Type: watch.Error, Object: &status}
+			select {
+			case w.result <- ev:
+			case <-w.done:
+			case <-ctx.Done():
+			}
+			return
+		}
+		select {
+		case w.result <- ev:
+		case <-w.done:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+func (w *streamWatcher) stopped() bool {
+	select {
+	case <-w.done:
+		return true
+	default:
+		return false
+	}
+}
