@@ -8,6 +8,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubedyn/kubedyn/rest"
@@ -55,6 +56,11 @@ func encode(obj *unstructured.Unstructured) ([]byte, error) {
 // stream: io.EOF at a clean end. ERROR events carry a *metav1.Status,
 // others an *unstructured.Unstructured.
 func newEventReader(r io.Reader) func() (watch.Event, error) {
+	return newEventReaderOf(r, func(raw []byte) (runtime.Object, error) { return decodeObject(bytes.NewReader(raw)) })
+}
+
+// newEventReaderOf is newEventReader with objects decoded by decode.
+func newEventReaderOf(r io.Reader, decode func([]byte) (runtime.Object, error)) func() (watch.Event, error) {
 	dec := json.NewDecoder(r)
 	return func() (watch.Event, error) {
 		var raw struct {
@@ -69,7 +75,7 @@ func newEventReader(r io.Reader) func() (watch.Event, error) {
 		}
 		switch raw.Type {
 		case watch.Added, watch.Modified, watch.Deleted, watch.Bookmark:
-			obj, err := decodeObject(bytes.NewReader(raw.Object))
+			obj, err := decode(raw.Object)
 			if err != nil {
 				return watch.Event{}, fmt.Errorf("%s event: %w", raw.Type, err)
 			}

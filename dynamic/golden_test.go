@@ -232,6 +232,33 @@ func TestGolden(t *testing.T) {
 			_, err := c.Resource(widgets).Namespace("ns").ApplyStatus(ctx, "gadget", gadget, metav1.ApplyOptions{FieldManager: "kdyn", Force: force})
 			return err
 		}},
+		{"list-table", `{"apiVersion":"meta.k8s.io/v1","kind":"Table","columnDefinitions":[],"rows":[]}`, func(c *Client) error {
+			_, err := c.Resource(deployments).Namespace("ns").ListTable(ctx, metav1.ListOptions{Limit: 5}, metav1.TableOptions{IncludeObject: metav1.IncludeMetadata})
+			return err
+		}},
+		{"get-table-cluster", `{"apiVersion":"meta.k8s.io/v1","kind":"Table","columnDefinitions":[],"rows":[]}`, func(c *Client) error {
+			_, err := c.Resource(clusterRoles).GetTable(ctx, "reader", metav1.GetOptions{}, metav1.TableOptions{})
+			return err
+		}},
+		{"get-metadata", `{"apiVersion":"meta.k8s.io/v1","kind":"PartialObjectMetadata","metadata":{"name":"web"}}`, func(c *Client) error {
+			_, err := c.Resource(deployments).Namespace("ns").GetMetadata(ctx, "web", metav1.GetOptions{})
+			return err
+		}},
+		{"list-metadata-cluster", `{"apiVersion":"meta.k8s.io/v1","kind":"PartialObjectMetadataList","items":[]}`, func(c *Client) error {
+			_, err := c.Resource(clusterRoles).ListMetadata(ctx, metav1.ListOptions{LabelSelector: "a=b"})
+			return err
+		}},
+		{"watch-metadata", `{"type":"ADDED","object":{"apiVersion":"meta.k8s.io/v1","kind":"PartialObjectMetadata","metadata":{"name":"x"}}}`, func(c *Client) error {
+			w, err := c.Resource(deployments).Namespace("ns").WatchMetadata(ctx, metav1.ListOptions{})
+			if err == nil {
+				for ev := range w.ResultChan() {
+					if ev.Type != "ADDED" {
+						return fmt.Errorf("event %s %v", ev.Type, ev.Object)
+					}
+				}
+			}
+			return err
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

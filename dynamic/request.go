@@ -26,6 +26,7 @@ type call struct {
 	query       url.Values
 	body        []byte
 	contentType string // "" = application/json when body != nil
+	accept      string // "" = application/json
 }
 
 // request builds the rest.Request for c on h's resource and namespace. It
@@ -67,6 +68,12 @@ func (h *ResourceHandle) request(c call) (*rest.Request, error) {
 			ct = contentJSON
 		}
 		req.Header = http.Header{"Content-Type": {ct}}
+	}
+	if c.accept != "" {
+		if req.Header == nil {
+			req.Header = http.Header{}
+		}
+		req.Header.Set("Accept", c.accept)
 	}
 	return req, nil
 }

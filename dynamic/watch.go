@@ -2,6 +2,7 @@ package dynamic
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubedyn/kubedyn/rest"
@@ -26,7 +28,31 @@ import (
 // a dropped connection), when ctx ends, or after Stop.
 func (h *ResourceHandle) Watch(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 	opts.Watch = true
-	c := call{verb: "watch", method: http.MethodGet, query: rest.ListQuery(opts)}
+	return h.watch(ctx, call{verb: "watch", method: http.MethodGet, query: rest.ListQuery(opts)}, newEventReader)
+}
+
+// WatchMetadata is Watch with only the objects' metadata: events carry
+// *metav1.PartialObjectMetadata (ERROR events still *metav1.Status).
+func (h *ResourceHandle) WatchMetadata(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
+	opts.Watch = true
+	c := call{verb: "watch metadata", method: http.MethodGet, query: rest.ListQuery(opts), accept: acceptMetadata}
+	return h.watch(ctx, c, func(r io.Reader) func() (watch.Event, error) {
+		return newEventReaderOf(r, func(raw []byte) (runtime.Object, error) {
+			m := &metav1.PartialObjectMetadata{}
+			if err := json.Unmarshal(raw, m); err != nil {
+				return nil, err
+			}
+			if m.Kind != "PartialObjectMetadata" {
+				return nil, fmt.Errorf("the server sent %s %s, not PartialObjectMetadata (it cannot render this view)", m.APIVersion, m.Kind)
+			}
+			return m, nil
+		})
+	})
+}
+
+// watch starts the watch c and reads its events with the reader newReader
+// makes.
+func (h *ResourceHandle) watch(ctx context.Context, c call, newReader func(io.Reader) func() (watch.Event, error)) (watch.Interface, error) {
 	req, err := h.request(c)
 	if err != nil {
 		return nil, err
@@ -41,7 +67,7 @@ func (h *ResourceHandle) Watch(ctx context.Context, opts metav1.ListOptions) (wa
 		body:   resp.Body,
 		what:   h.what(c),
 	}
-	go w.run(ctx, newEventReader(resp.Body))
+	go w.run(ctx, newReader(resp.Body))
 	return w, nil
 }
 
