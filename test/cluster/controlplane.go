@@ -183,6 +183,10 @@ func apiServerArgs(f pkiFiles, tokens, etcdURL string, port int, dir string) []s
 		"--proxy-client-cert-file=" + f.ProxyClient, "--proxy-client-key-file=" + f.ProxyClientKey,
 		"--enable-aggregator-routing=true",
 		"--storage-media-type=application/json",
+		// PodTemplates are watched straight from etcd, so tests can expire a
+		// resourceVersion for real with Env.CompactEtcd (the watch cache
+		// would keep serving it from memory).
+		"--watch-cache-sizes=podtemplates#0",
 	}
 }
 
