@@ -3,6 +3,7 @@ package dynamic
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -293,5 +294,48 @@ func TestIntegrationResumableWatchRelistsAfterExpiry(t *testing.T) {
 	wantEvents := []string{"RELIST", "MODIFIED pt-0", "ADDED pt-5", "ADDED pt-6", "DELETED pt-1"}
 	if diff := cmp.Diff(wantEvents, got); diff != "" {
 		t.Errorf("events after expiry (-want +got):\n%s", diff)
+	}
+}
+
+// TestIntegrationStreamingList gets the initial state as a watch with
+// sendInitialEvents on the real server.
+func TestIntegrationStreamingList(t *testing.T) {
+	env := cluster.Get(t)
+	c := adminClient(t, env)
+	ns := env.Namespace(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cms := c.Resource(schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}).Namespace(ns)
+	for _, name := range []string{"a", "b", "c"} {
+		if _, err := cms.Create(ctx, configMap(ns, name, nil), metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := cms.WatchResumable(ctx, metav1.ListOptions{}, ResumeOptions{StreamingList: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	var got []string
+	for len(got) < 5 {
+		select {
+		case ev := <-w.ResultChan():
+			obj := ev.Object.(*unstructured.Unstructured)
+			switch {
+			case ev.Type == watch.Bookmark && obj.GetAnnotations()[InitialEventsEndAnnotation] == "true":
+				got = append(got, "END")
+				if _, err := cms.Create(ctx, configMap(ns, "d", nil), metav1.CreateOptions{}); err != nil {
+					t.Fatal(err)
+				}
+			case ev.Type != watch.Bookmark:
+				got = append(got, string(ev.Type)+" "+obj.GetName())
+			}
+		case <-ctx.Done():
+			t.Fatalf("timed out after %v", got)
+		}
+	}
+	sort.Strings(got[:3]) // the initial events come in no promised order
+	if d := cmp.Diff([]string{"ADDED a", "ADDED b", "ADDED c", "END", "ADDED d"}, got); d != "" {
+		t.Errorf("events (-want +got):\n%s", d)
 	}
 }
