@@ -13,9 +13,12 @@ import (
 // objects. It is safe for concurrent use; create one per server and identity
 // and share it.
 type Client struct {
-	rc     *rest.Client
-	mapper meta.RESTMapper // nil: kind-driven calls are refused
-	defNS  string          // namespace for namespaced kinds that name none
+	rc      *rest.Client
+	mapper  meta.RESTMapper // nil: kind-driven calls are refused
+	defNS   string          // namespace for namespaced kinds that name none
+	schemas SchemaSource    // nil: no local strategic merge for custom resources
+
+	schemaCache schemaCache
 }
 
 // Options configures a Client beyond its transport.
@@ -28,6 +31,12 @@ type Options struct {
 	// object names no namespace; usually rest.Config.Namespace (the
 	// kubeconfig context's namespace). "" means such a call is an error.
 	DefaultNamespace string
+	// Schemas serves the OpenAPI v3 documents that a strategic merge patch
+	// on a custom resource needs: the server answers such a patch with 415,
+	// and Patch then applies it locally (package patch) and writes the
+	// result with optimistic concurrency. A *discovery.Cached is the usual
+	// choice. nil leaves the 415 to the caller.
+	Schemas SchemaSource
 }
 
 // New returns a Client that sends its requests through rc.
@@ -35,7 +44,7 @@ func New(rc *rest.Client, opts Options) (*Client, error) {
 	if rc == nil {
 		return nil, errors.New("dynamic.New: nil *rest.Client")
 	}
-	return &Client{rc: rc, mapper: opts.Mapper, defNS: opts.DefaultNamespace}, nil
+	return &Client{rc: rc, mapper: opts.Mapper, defNS: opts.DefaultNamespace, schemas: opts.Schemas}, nil
 }
 
 // Resource returns a handle on one resource, cluster-wide. Call its

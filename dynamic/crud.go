@@ -96,6 +96,14 @@ func (h *ResourceHandle) doDelete(ctx context.Context, c call, opts metav1.Delet
 // Patch applies a patch of type pt (JSON patch, merge patch, strategic merge
 // patch or apply patch) to the named object, or its subresource, on the
 // server.
+//
+// A strategic merge patch on a custom resource, which the server refuses
+// with 415, is applied locally when the Client has Options.Schemas: the
+// object is read, patched under its CRD's OpenAPI v3 schema (list types
+// map, set and atomic; see package patch), and written back with its
+// resourceVersion as a precondition, again after a conflict (a bounded
+// number of times), so a concurrent writer is never overwritten. The
+// caller sees what the server would have answered had it supported it.
 func (h *ResourceHandle) Patch(ctx context.Context, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions, subresources ...string) (*unstructured.Unstructured, error) {
 	c := call{verb: "patch", method: http.MethodPatch, name: name, needName: true, subresource: subresources,
 		query: rest.PatchQuery(opts), body: data, contentType: string(pt)}
@@ -105,7 +113,17 @@ func (h *ResourceHandle) Patch(ctx context.Context, name string, pt types.PatchT
 	if data == nil {
 		return nil, h.errorf(c, "nil patch")
 	}
-	return h.doObject(ctx, c)
+	if pt == types.StrategicMergePatchType && h.c.schemas != nil {
+		if _, local := h.c.schemaCache.local.Load(h.gvr); local {
+			return h.patchStrategicLocally(ctx, c, opts)
+		}
+	}
+	out, err := h.doObject(ctx, c)
+	if pt == types.StrategicMergePatchType && h.c.schemas != nil && apierrors.IsUnsupportedMediaType(err) {
+		h.c.schemaCache.local.Store(h.gvr, true)
+		return h.patchStrategicLocally(ctx, c, opts)
+	}
+	return out, err
 }
 
 // Apply sends obj as a server-side apply patch for the named object (or its
