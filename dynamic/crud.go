@@ -128,7 +128,9 @@ func (h *ResourceHandle) Patch(ctx context.Context, name string, pt types.PatchT
 
 // Apply sends obj as a server-side apply patch for the named object (or its
 // subresource). opts.FieldManager is required by the server; opts.Force
-// takes over fields other managers own.
+// takes over fields other managers own. metav1.ApplyOptions has no field
+// validation setting; to choose one, send the object with Patch,
+// types.ApplyPatchType and PatchOptions.FieldValidation.
 func (h *ResourceHandle) Apply(ctx context.Context, name string, obj *unstructured.Unstructured, opts metav1.ApplyOptions, subresources ...string) (*unstructured.Unstructured, error) {
 	c := call{verb: "apply", method: http.MethodPatch, name: name, needName: true, subresource: subresources,
 		contentType: contentApply}
