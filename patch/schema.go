@@ -24,6 +24,7 @@ type Schema struct {
 type kindEntry struct {
 	def       string // name in defs
 	strategic bool   // the server accepts strategic merge patches for it
+	served    bool   // some path of a document operates on it
 }
 
 // node is the part of an OpenAPI v3 schema object that patching needs.
@@ -110,28 +111,33 @@ func (s *Schema) add(data []byte) error {
 		}
 	}
 	for path, ops := range doc.Paths {
-		raw, ok := ops["patch"]
-		if !ok {
-			continue
-		}
-		var op operation
-		if err := json.Unmarshal(raw, &op); err != nil {
-			return fmt.Errorf("PATCH %s: %w", path, err)
-		}
-		if op.GVK == nil {
-			continue
-		}
-		e, ok := s.kinds[op.GVK.gvk()]
-		if !ok || strings.Contains(path, "/{name}/") {
-			continue // a subresource, or a kind without a definition
-		}
-		if _, ok := op.RequestBody.Content[string(types.StrategicMergePatchType)]; ok {
-			e.strategic = true
+		for method, raw := range ops {
+			if !httpMethods[method] {
+				continue // parameters, summary, ...
+			}
+			var op operation
+			if err := json.Unmarshal(raw, &op); err != nil {
+				return fmt.Errorf("%s %s: %w", strings.ToUpper(method), path, err)
+			}
+			if op.GVK == nil {
+				continue
+			}
+			e, ok := s.kinds[op.GVK.gvk()]
+			if !ok || strings.Contains(path, "/{name}/") {
+				continue // a subresource, or a kind without a definition
+			}
+			e.served = true
+			if _, ok := op.RequestBody.Content[string(types.StrategicMergePatchType)]; ok && method == "patch" {
+				e.strategic = true
+			}
 			s.kinds[op.GVK.gvk()] = e
 		}
 	}
 	return nil
 }
+
+// httpMethods are the operations of an OpenAPI path item.
+var httpMethods = map[string]bool{"get": true, "put": true, "post": true, "delete": true, "options": true, "head": true, "patch": true, "trace": true}
 
 // decodeAdditional decodes additionalProperties when it is a schema (it may
 // also be a boolean), recursively through the node.
@@ -158,7 +164,8 @@ func (n *node) decodeAdditional() error {
 }
 
 // Kinds lists the kinds the Schema describes, sorted by group, version and
-// kind.
+// kind: every definition with x-kubernetes-group-version-kind, including
+// those (such as DeleteOptions) that carry many.
 func (s *Schema) Kinds() []schema.GroupVersionKind {
 	out := make([]schema.GroupVersionKind, 0, len(s.kinds))
 	for g := range s.kinds {
@@ -175,7 +182,7 @@ func (s *Schema) Type(gvk schema.GroupVersionKind) (*Type, error) {
 	if !ok {
 		var known []string
 		for _, g := range s.Kinds() {
-			if g.GroupVersion() == gvk.GroupVersion() {
+			if g.GroupVersion() == gvk.GroupVersion() && s.kinds[g].served {
 				known = append(known, g.Kind)
 			}
 		}
