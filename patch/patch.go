@@ -82,9 +82,13 @@ func Parse(t types.PatchType, data []byte) (Patch, error) {
 	return Patch{Type: t, Data: data}, nil
 }
 
-// decodeJSON decodes one JSON value, numbers kept as float64 like
-// unstructured JSON elsewhere in Kubernetes, and rejects trailing data.
+// decodeJSON decodes one JSON value, numbers kept as json.Number, and
+// rejects trailing data and objects with a member name twice (RFC 6902
+// A.13: such a document is not a valid patch, whatever member wins).
 func decodeJSON(data []byte) (any, error) {
+	if err := checkDuplicateNames(data); err != nil {
+		return nil, err
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var v any
@@ -98,6 +102,54 @@ func decodeJSON(data []byte) (any, error) {
 		return nil, fmt.Errorf("invalid JSON: data after the first value")
 	}
 	return v, nil
+}
+
+// checkDuplicateNames walks the tokens of data and fails on the first object
+// that has a member name twice. Syntax errors are left to the decoder.
+func checkDuplicateNames(data []byte) error {
+	if !bytes.Contains(data, []byte(`"`)) {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type frame struct {
+		names map[string]bool // nil for an array
+		key   bool            // the next string token of an object is a name
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil // end of input, or a syntax error decodeJSON reports
+		}
+		top := len(stack) - 1
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{':
+				stack = append(stack, frame{names: map[string]bool{}, key: true})
+			case '[':
+				stack = append(stack, frame{})
+			default:
+				stack = stack[:top]
+				if top > 0 && stack[top-1].names != nil {
+					stack[top-1].key = true
+				}
+			}
+			continue
+		}
+		if top < 0 || stack[top].names == nil {
+			continue
+		}
+		if !stack[top].key { // a member's scalar value
+			stack[top].key = true
+			continue
+		}
+		name := tok.(string)
+		if stack[top].names[name] {
+			return fmt.Errorf("invalid JSON: duplicate member name %q at offset %d", name, dec.InputOffset())
+		}
+		stack[top].names[name] = true
+		stack[top].key = false
+	}
 }
 
 // decodeObject decodes a JSON object; what names the document in errors.
