@@ -42,10 +42,7 @@ func mergeObject(original, patch map[string]any, t *Type, path string) (out map[
 	if err := retainKeys(out, patch, path); err != nil {
 		return nil, false, err
 	}
-	for _, k := range sortedKeys(patch) {
-		if isDirective(k) {
-			continue
-		}
+	for _, k := range patchedFields(patch) {
 		if err := mergeField(out, k, patch, t, path); err != nil {
 			return nil, false, err
 		}
@@ -78,13 +75,13 @@ func mergeField(out map[string]any, k string, patch map[string]any, t *Type, pat
 		merged, keep, err = mergeObject(om, pv, child, p)
 	case []any, nil:
 		ol, isList := out[k].([]any)
-		if pv == nil && !isList {
+		pl, _ := pv.([]any)
+		plan := listPlan{t: child.items(), meta: meta, dels: dels, order: order, hasList: pv != nil, path: p}
+		var l []any
+		l, err = mergeList(ol, pl, plan)
+		if err == nil && pv == nil && !isList {
 			return nil // directives for a list that is absent on both sides
 		}
-		pl, _ := pv.([]any)
-		var l []any
-		l, err = mergeList(ol, pl, listPlan{t: child.items(), meta: meta, dels: dels, order: order,
-			hasList: pv != nil, path: p})
 		merged, keep = l, true
 	default:
 		merged, keep = pv, true
@@ -149,6 +146,29 @@ func checkOrphanDirective(k string, patch map[string]any, path string) error {
 		}
 	}
 	return fmt.Errorf("at %s: unknown strategic merge directive %q", orRoot(path), k)
+}
+
+// patchedFields returns, sorted, the fields patch sets and the fields its
+// $setElementOrder and $deleteFromPrimitiveList directives name, which a
+// patch may send without the list itself.
+func patchedFields(patch map[string]any) []string {
+	seen := map[string]bool{}
+	var out []string
+	for k := range patch {
+		f := k
+		for _, prefix := range []string{prefixSetElementOrder, prefixDeleteFromPrimitiveList} {
+			if rest, ok := strings.CutPrefix(k, prefix); ok {
+				f = rest
+			}
+		}
+		if (f == k && isDirective(k)) || f == "" || seen[f] {
+			continue
+		}
+		seen[f] = true
+		out = append(out, f)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func isDirective(k string) bool {
