@@ -101,7 +101,12 @@ func applyStrategic(doc, data []byte, t *Type) ([]byte, error) {
 		return nil, err
 	}
 	if t.NativeStrategic() {
-		out, err := strategicpatch.StrategicMergePatchUsingLookupPatchMeta(doc, data, t)
+		if err := checkNative(patch, t, ""); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Name(), err)
+		}
+		out, err := safely("strategic merge", func() ([]byte, error) {
+			return strategicpatch.StrategicMergePatchUsingLookupPatchMeta(doc, data, t)
+		})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Name(), err)
 		}

@@ -123,7 +123,9 @@ func CreateStrategicMergePatch(original, modified []byte, t *Type, opts CreateOp
 	}
 	var data []byte
 	if t.NativeStrategic() {
-		data, err = strategicpatch.CreateTwoWayMergePatchUsingLookupPatchMeta(original, modified, t)
+		data, err = safely("two-way strategic merge", func() ([]byte, error) {
+			return strategicpatch.CreateTwoWayMergePatchUsingLookupPatchMeta(original, modified, t)
+		})
 	} else {
 		data, err = customDiff(original, modified, t)
 	}

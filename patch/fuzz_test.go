@@ -204,3 +204,22 @@ func FuzzApplyStrategicCustom(f *testing.F) {
 		}
 	})
 }
+
+// FuzzApplyStrategicNative checks that strategic merge on a built-in kind
+// (apimachinery's code behind checkNative and safely) never panics.
+func FuzzApplyStrategicNative(f *testing.F) {
+	doc := []byte(`{"spec":{"template":{"spec":{"tolerations":[{"key":"k"}],"containers":[{"name":"a","args":["x"],"env":[{"name":"E"}]}]}}}}`)
+	f.Add([]byte(`{"spec":{"template":{"spec":{"$setElementOrder/tolerations":[{"key":"k"}]}}}}`))
+	f.Add([]byte(`{"spec":{"template":{"spec":{"containers":[{"name":"a","$setElementOrder/env":[{"name":"E"}],"env":[{"name":"F"}]}]}}}}`))
+	f.Add([]byte(`{"metadata":{"$deleteFromPrimitiveList/finalizers":[{"a":1}]}}`))
+	typ := recordedType(f, gvkDeployment)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out, err := Apply(doc, Patch{Type: types.StrategicMergePatchType, Data: data}, typ)
+		if err != nil {
+			return
+		}
+		if _, err := decodeObject("result", out); err != nil {
+			t.Fatalf("Apply(%s) = %s: %v", data, out, err)
+		}
+	})
+}

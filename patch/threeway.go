@@ -51,7 +51,9 @@ func CreateThreeWayPatch(original, modified, current []byte, t *Type, opts Creat
 	p := Patch{Type: types.MergePatchType}
 	if t.NativeStrategic() {
 		p.Type = types.StrategicMergePatchType
-		p.Data, err = strategicpatch.CreateThreeWayMergePatch(original, modified, current, t, true, unchanged...)
+		p.Data, err = safely("three-way strategic merge", func() ([]byte, error) {
+			return strategicpatch.CreateThreeWayMergePatch(original, modified, current, t, true, unchanged...)
+		})
 	} else {
 		p.Data, err = jsonmergepatch.CreateThreeWayJSONMergePatch(original, modified, current, unchanged...)
 	}
