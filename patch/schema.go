@@ -25,6 +25,7 @@ type kindEntry struct {
 	def       string // name in defs
 	strategic bool   // the server accepts strategic merge patches for it
 	served    bool   // some path of a document operates on it
+	shared    bool   // the definition names several kinds (DeleteOptions, WatchEvent)
 }
 
 // node is the part of an OpenAPI v3 schema object that patching needs.
@@ -106,7 +107,7 @@ func (s *Schema) add(data []byte) error {
 		s.defs[name] = n
 		for _, g := range n.GVK {
 			if _, seen := s.kinds[g.gvk()]; !seen {
-				s.kinds[g.gvk()] = kindEntry{def: name}
+				s.kinds[g.gvk()] = kindEntry{def: name, shared: len(n.GVK) > 1}
 			}
 		}
 	}
@@ -180,12 +181,7 @@ func (s *Schema) Kinds() []schema.GroupVersionKind {
 func (s *Schema) Type(gvk schema.GroupVersionKind) (*Type, error) {
 	e, ok := s.kinds[gvk]
 	if !ok {
-		var known []string
-		for _, g := range s.Kinds() {
-			if g.GroupVersion() == gvk.GroupVersion() && s.kinds[g].served {
-				known = append(known, g.Kind)
-			}
-		}
+		known := s.knownKinds(gvk.GroupVersion())
 		if len(known) == 0 {
 			return nil, fmt.Errorf("patch: no schema for %s: no OpenAPI v3 document given for %s", gvk.Kind, gvk.GroupVersion())
 		}
@@ -193,4 +189,25 @@ func (s *Schema) Type(gvk schema.GroupVersionKind) (*Type, error) {
 	}
 	t := &Type{schema: s, name: e.def, native: e.strategic, node: s.defs[e.def]}
 	return t.resolve(), nil
+}
+
+// knownKinds names the kinds of gv for an error message: those the
+// documents serve, or when no path serves any (a document of definitions
+// only), those with a definition of their own.
+func (s *Schema) knownKinds(gv schema.GroupVersion) []string {
+	var served, own []string
+	for _, g := range s.Kinds() {
+		if g.GroupVersion() != gv {
+			continue
+		}
+		if e := s.kinds[g]; e.served {
+			served = append(served, g.Kind)
+		} else if !e.shared {
+			own = append(own, g.Kind)
+		}
+	}
+	if served != nil {
+		return served
+	}
+	return own
 }
