@@ -36,6 +36,22 @@
 // merge through apimachinery's strategicpatch for kinds whose server accepts
 // it, and through this package's rules (below) for custom resources.
 //
+// Bad patches fail with an error that says where: invalid JSON (including
+// an object with a member name twice, which RFC 6902 A.13 calls invalid),
+// the index and path of the first RFC 6902 operation that cannot apply
+// (a path that does not exist, a failed test), and a strategic directive
+// aimed at a list with no merge key. For built-in kinds that last check runs
+// against the schema before apimachinery sees the patch: "$patch" inside an
+// item of a list without x-kubernetes-patch-strategy merge, and
+// "$setElementOrder/<field>" or "$deleteFromPrimitiveList/<field>" naming
+// such a list, are errors (apimachinery would leave the directive in the
+// object, or panic). Any panic inside apimachinery is returned as an error.
+//
+// For built-in kinds the local result equals the server's own strategic
+// merge: the integration tests send both, with dryRun=All, for Deployment
+// containers, env, ports, volumes (with $retainKeys), strategy, finalizers,
+// Service ports and ConfigMap data, and compare the stored objects.
+//
 // # Schemas
 //
 // [NewSchema] reads OpenAPI v3 documents as served at /openapi/v3/api/v1 and
@@ -77,7 +93,9 @@
 //   - "$setElementOrder/<field>": [items] is supported for map and set
 //     lists: after merging, the items it names (map items by their keys,
 //     set values by value) are put in its order, in the positions those
-//     items hold; other items do not move.
+//     items hold; other items do not move. It and
+//     "$deleteFromPrimitiveList/<field>" may come without the list itself.
+//     Either aimed at an atomic list is an error.
 //   - An unknown "$" directive is an error.
 //
 // A list without x-kubernetes-list-type but with the built-in metadata
@@ -85,6 +103,15 @@
 // x-kubernetes-patch-merge-key, or a set when it has none. Fields the schema
 // does not describe (x-kubernetes-preserve-unknown-fields) are untyped:
 // their maps merge and their lists are atomic.
+//
+// # Tests
+//
+// testdata/openapi-*.json are the OpenAPI v3 documents of the test control
+// plane (kube-apiserver v1.36.3): /openapi/v3/api/v1, /openapi/v3/apis/apps/v1
+// and the group-version of a Widget CRD with map lists of one and two keys,
+// a set and an atomic list. Refresh them with
+//
+//	go test ./patch -run TestRecordOpenAPI -record
 //
 // # Limits
 //

@@ -143,3 +143,30 @@ func mustUnmarshal(t *testing.T, data []byte, into any) error {
 	}
 	return nil
 }
+
+// TestClientSideApplyFirstTime covers a live object that was never applied
+// (no annotation): nothing is deleted, desired fields are set and the
+// configuration recorded.
+func TestClientSideApplyFirstTime(t *testing.T) {
+	live := []byte(`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","labels":{"o":"1"}},"spec":{"replicas":1,"paused":true}}`)
+	desired := []byte(`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a"},"spec":{"replicas":2}}`)
+	for _, typ := range []*Type{recordedType(t, gvkDeployment), nil} {
+		t.Run(typ.Name(), func(t *testing.T) {
+			p, err := ClientSideApply(desired, live, typ, CreateOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Apply(live, p, typ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			withLast, _ := WithLastApplied(desired)
+			last, _ := LastApplied(withLast)
+			want := `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","labels":{"o":"1"},"annotations":{"` + LastAppliedAnnotation + `":` +
+				string(mustMarshal(t, string(last))) + `}},"spec":{"replicas":2,"paused":true}}`
+			if diff := jsonDiff(t, []byte(want), got); diff != "" {
+				t.Errorf("after %s (-want +got):\n%s", p, diff)
+			}
+		})
+	}
+}
