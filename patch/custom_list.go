@@ -132,10 +132,10 @@ func mergeMapList(original, patch []any, keys []string, plan listPlan) ([]any, e
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("at %s: a map list with no x-kubernetes-list-map-keys", plan.path)
 	}
-	out := slices.Clone(original)
+	out := append(make([]any, 0, len(original)+len(patch)), original...) // never nil: [] is not null
 	for _, item := range patch {
 		if m, ok := item.(map[string]any); ok && len(m) == 1 && m[directivePatch] == "replace" {
-			out = nil // {"$patch": "replace"} replaces the whole list
+			out = out[:0] // {"$patch": "replace"} replaces the whole list
 		}
 	}
 	for i, item := range patch {
