@@ -111,7 +111,10 @@ var strategicCases = []struct {
 // object, but for managedFields and resourceVersion. Those differ per
 // request: managedFields records the operation (Update or Patch) and its
 // time; resourceVersion is what dry run would have written next. Defaulting
-// and validation run alike on both.
+// and validation run alike on both. The two-way patch that
+// CreateStrategicMergePatch computes from the live object to the local
+// result is sent too (PATCH, dryRun=All, resourceVersion pinned) and must
+// give the same object.
 func TestIntegrationStrategicMatchesServer(t *testing.T) {
 	env := cluster.Get(t)
 	c := client(t, env)
@@ -151,6 +154,19 @@ func TestIntegrationStrategicMatchesServer(t *testing.T) {
 			}
 			if diff := cmp.Diff(comparable(t, patched), comparable(t, put)); diff != "" {
 				t.Errorf("server PATCH (-) vs local Apply + PUT (+):\n%s", diff)
+			}
+			// The two-way patch computed from live to the local result, sent
+			// to the server, must land on the same object too.
+			back, err := CreateStrategicMergePatch(live, local, recordedType(t, builtinPaths[tc.kind].gvk), CreateOptions{TestResourceVersion: true})
+			if err != nil {
+				t.Fatalf("CreateStrategicMergePatch: %v", err)
+			}
+			computed, err := send(ctx, c, "PATCH", path, back.ContentType(), dryRun, back.Data)
+			if err != nil {
+				t.Fatalf("PATCH the computed patch %s: %v", back.Data, err)
+			}
+			if diff := cmp.Diff(comparable(t, patched), comparable(t, computed)); diff != "" {
+				t.Errorf("server PATCH (-) vs computed two-way patch %s (+):\n%s", back.Data, diff)
 			}
 			if cmp.Equal(comparable(t, live), comparable(t, put)) {
 				t.Errorf("the patch changed nothing: the case tests nothing")
