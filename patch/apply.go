@@ -53,7 +53,7 @@ func applyJSONPatch(doc, data []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := decodeJSON(doc); err != nil {
+	if err := checkJSON(doc); err != nil {
 		return nil, fmt.Errorf("document: %w", err)
 	}
 	decoded, err := jsonpatch.DecodePatch(data)
@@ -82,7 +82,7 @@ func applyMergePatch(doc, data []byte) ([]byte, error) {
 	if _, err := decodeJSON(data); err != nil {
 		return nil, fmt.Errorf("patch: %w", err)
 	}
-	if _, err := decodeJSON(doc); err != nil {
+	if err := checkJSON(doc); err != nil {
 		return nil, fmt.Errorf("document: %w", err)
 	}
 	return jsonpatch.MergePatch(doc, data)

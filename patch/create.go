@@ -62,10 +62,10 @@ func CreateMergePatch(original, modified []byte, opts CreateOptions) (Patch, err
 	if err != nil {
 		return Patch{}, fmt.Errorf("patch: create merge patch: %w", err)
 	}
-	if _, err := decodeJSON(original); err != nil {
+	if err := checkJSON(original); err != nil {
 		return Patch{}, fmt.Errorf("patch: create merge patch: original: %w", err)
 	}
-	if _, err := decodeJSON(modified); err != nil {
+	if err := checkJSON(modified); err != nil {
 		return Patch{}, fmt.Errorf("patch: create merge patch: modified: %w", err)
 	}
 	data, err := jsonpatch.CreateMergePatch(original, modified)
@@ -88,10 +88,10 @@ func CreateJSONPatch(original, modified []byte, opts CreateOptions) (Patch, erro
 	if err != nil {
 		return Patch{}, fmt.Errorf("patch: create JSON patch: %w", err)
 	}
-	if _, err := decodeJSON(original); err != nil {
+	if err := checkJSON(original); err != nil {
 		return Patch{}, fmt.Errorf("patch: create JSON patch: original: %w", err)
 	}
-	if _, err := decodeJSON(modified); err != nil {
+	if err := checkJSON(modified); err != nil {
 		return Patch{}, fmt.Errorf("patch: create JSON patch: modified: %w", err)
 	}
 	diff, err := jsondiff.CompareJSON(original, modified, jsondiff.LCS())

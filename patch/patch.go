@@ -104,6 +104,20 @@ func decodeJSON(data []byte) (any, error) {
 	return v, nil
 }
 
+// checkJSON checks that a document (an object, not a patch) is one JSON
+// value, cheaply; the error is decodeJSON's. Duplicate member names are not
+// looked for: a document from the server has none.
+func checkJSON(data []byte) error {
+	if json.Valid(data) {
+		return nil
+	}
+	_, err := decodeJSON(data)
+	if err == nil {
+		err = fmt.Errorf("invalid JSON")
+	}
+	return err
+}
+
 // checkDuplicateNames walks the tokens of data and fails on the first object
 // that has a member name twice. Syntax errors are left to the decoder.
 func checkDuplicateNames(data []byte) error {
