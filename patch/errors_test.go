@@ -84,6 +84,7 @@ func TestParse(t *testing.T) {
 		{name: "JSON patch: no from", typ: types.JSONPatchType, data: `[{"op":"copy","path":"/a"}]`, wantErr: `copy has no "from"`},
 		{name: "merge patch: any JSON value", typ: types.MergePatchType, data: `"x"`},
 		{name: "merge patch: trailing data", typ: types.MergePatchType, data: `{} {}`, wantErr: "data after the first value"},
+		{name: "merge patch: stray closing brace", typ: types.MergePatchType, data: `{}}`, wantErr: "data after the first value"},
 		{name: "merge patch: duplicate names", typ: types.MergePatchType, data: `{"a":{"b":1,"b":2}}`, wantErr: `duplicate member name "b"`},
 		{name: "strategic: not an object", typ: types.StrategicMergePatchType, data: `[]`, wantErr: "want a JSON object, got an array"},
 		{name: "strategic: $retainKeys not strings", typ: types.StrategicMergePatchType, data: `{"a":{"$retainKeys":[1]}}`, wantErr: "$retainKeys must hold strings"},
