@@ -141,6 +141,9 @@ func checkDuplicateNames(data []byte) error {
 			case '[':
 				stack = append(stack, frame{})
 			default:
+				if top < 0 {
+					return nil // unbalanced: a syntax error decodeJSON reports
+				}
 				stack = stack[:top]
 				if top > 0 && stack[top-1].names != nil {
 					stack[top-1].key = true
