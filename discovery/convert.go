@@ -1,0 +1,158 @@
+package discovery
+
+import (
+	"sort"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// result is one discovery run: groups in server order, the resource list of
+// every served group-version, and the group-versions that failed.
+type result struct {
+	groups []metav1.APIGroup
+	lists  []*metav1.APIResourceList
+	failed map[schema.GroupVersion]error
+}
+
+// fromAggregated converts an aggregated discovery list into apimachinery's
+// legacy shapes. Versions keep the server's (preference) order; the first is
+// the preferred version. A Stale version is listed in its group but has no
+// resource list: it is recorded in failed. It does no I/O.
+func fromAggregated(l *groupDiscoveryList, into *result) {
+	for i := range l.Items {
+		g := &l.Items[i]
+		group := metav1.APIGroup{Name: g.Metadata.Name}
+		for j := range g.Versions {
+			v := &g.Versions[j]
+			gv := schema.GroupVersion{Group: g.Metadata.Name, Version: v.Version}
+			group.Versions = append(group.Versions, metav1.GroupVersionForDiscovery{GroupVersion: gv.String(), Version: v.Version})
+			if v.Freshness == freshnessStale {
+				if into.failed == nil {
+					into.failed = map[schema.GroupVersion]error{}
+				}
+				into.failed[gv] = &StaleError{GroupVersion: gv}
+				continue
+			}
+			into.lists = append(into.lists, resourceList(gv, v.Resources))
+		}
+		if len(group.Versions) > 0 {
+			group.PreferredVersion = group.Versions[0]
+		}
+		into.groups = append(into.groups, group)
+	}
+}
+
+// resourceList converts one aggregated version into an APIResourceList, with
+// each subresource following its parent as legacy discovery lists it
+// ("deployments/status").
+func resourceList(gv schema.GroupVersion, rs []resourceDiscovery) *metav1.APIResourceList {
+	list := &metav1.APIResourceList{
+		TypeMeta:     metav1.TypeMeta{Kind: "APIResourceList", APIVersion: "v1"},
+		GroupVersion: gv.String(),
+		APIResources: []metav1.APIResource{},
+	}
+	for i := range rs {
+		r := &rs[i]
+		namespaced := r.Scope != scopeCluster
+		res := metav1.APIResource{
+			Name:         r.Resource,
+			SingularName: r.SingularResource,
+			Namespaced:   namespaced,
+			Verbs:        metav1.Verbs(r.Verbs),
+			ShortNames:   r.ShortNames,
+			Categories:   r.Categories,
+		}
+		setKind(&res, r.ResponseKind, gv)
+		list.APIResources = append(list.APIResources, res)
+		for j := range r.Subresources {
+			s := &r.Subresources[j]
+			sub := metav1.APIResource{
+				Name:       r.Resource + "/" + s.Subresource,
+				Namespaced: namespaced,
+				Verbs:      metav1.Verbs(s.Verbs),
+			}
+			setKind(&sub, s.ResponseKind, gv)
+			list.APIResources = append(list.APIResources, sub)
+		}
+	}
+	return list
+}
+
+// setKind copies a response kind, keeping group and version only when they
+// differ from the list's own (as legacy discovery does: "deployments/scale"
+// answers autoscaling/v1 Scale).
+func setKind(res *metav1.APIResource, k *metav1.GroupVersionKind, gv schema.GroupVersion) {
+	if k == nil {
+		return
+	}
+	res.Kind = k.Kind
+	if k.Group != gv.Group || k.Version != gv.Version {
+		if k.Group != "" || k.Version != "" {
+			res.Group, res.Version = k.Group, k.Version
+		}
+	}
+}
+
+// Normalize returns deep copies of groups and lists in the canonical form
+// under which aggregated and legacy discovery of one server are equal:
+//
+//   - StorageVersionHash is cleared (aggregated discovery does not carry it);
+//   - a resource's Group and Version are cleared when they equal its list's
+//     group-version (aggregated sets them on custom resources, legacy does not);
+//   - a subresource's SingularName is cleared (the two formats disagree);
+//   - nil and empty slices (verbs, short names, categories) are made nil;
+//   - every list carries TypeMeta APIResourceList/v1, its resources are
+//     sorted by name and lists are sorted by group-version.
+//
+// Groups keep their order; versions keep theirs (preference order in both).
+func Normalize(groups []metav1.APIGroup, lists []*metav1.APIResourceList) ([]metav1.APIGroup, []*metav1.APIResourceList) {
+	outGroups := make([]metav1.APIGroup, len(groups))
+	for i := range groups {
+		g := groups[i].DeepCopy()
+		g.TypeMeta = metav1.TypeMeta{}
+		g.ServerAddressByClientCIDRs = nil
+		outGroups[i] = *g
+	}
+	outLists := make([]*metav1.APIResourceList, 0, len(lists))
+	for _, l := range lists {
+		n := l.DeepCopy()
+		n.TypeMeta = metav1.TypeMeta{Kind: "APIResourceList", APIVersion: "v1"}
+		gv, _ := schema.ParseGroupVersion(n.GroupVersion)
+		for i := range n.APIResources {
+			normalizeResource(&n.APIResources[i], gv)
+		}
+		sort.Slice(n.APIResources, func(i, j int) bool { return n.APIResources[i].Name < n.APIResources[j].Name })
+		outLists = append(outLists, n)
+	}
+	sort.Slice(outLists, func(i, j int) bool { return outLists[i].GroupVersion < outLists[j].GroupVersion })
+	return outGroups, outLists
+}
+
+func normalizeResource(r *metav1.APIResource, gv schema.GroupVersion) {
+	r.StorageVersionHash = ""
+	if r.Group == gv.Group && r.Version == gv.Version {
+		r.Group, r.Version = "", ""
+	}
+	if isSubresource(r.Name) {
+		r.SingularName = ""
+	}
+	if len(r.Verbs) == 0 {
+		r.Verbs = nil
+	}
+	if len(r.ShortNames) == 0 {
+		r.ShortNames = nil
+	}
+	if len(r.Categories) == 0 {
+		r.Categories = nil
+	}
+}
+
+func isSubresource(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] == '/' {
+			return true
+		}
+	}
+	return false
+}

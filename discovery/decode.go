@@ -1,0 +1,68 @@
+package discovery
+
+import (
+	"encoding/json"
+	"fmt"
+	"mime"
+	"strings"
+
+	"github.com/kubedyn/kubedyn/rest"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// isAggregated reports whether a response Content-Type is an aggregated
+// discovery list (v2 or v2beta1). A plain or missing JSON type is not.
+func isAggregated(contentType string) (bool, error) {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false, fmt.Errorf("unparseable Content-Type %q: %w", contentType, err)
+	}
+	if mt != "application/json" {
+		return false, fmt.Errorf("unexpected Content-Type %q (want application/json)", contentType)
+	}
+	if params["g"] != "apidiscovery.k8s.io" {
+		return false, nil
+	}
+	if params["as"] != "APIGroupDiscoveryList" || (params["v"] != "v2" && params["v"] != "v2beta1") {
+		return false, fmt.Errorf("unsupported aggregated discovery type %q", contentType)
+	}
+	return true, nil
+}
+
+// decodeAggregated decodes an aggregated discovery list.
+func decodeAggregated(body []byte) (*groupDiscoveryList, error) {
+	var l groupDiscoveryList
+	if err := strictJSON(body, &l); err != nil {
+		return nil, err
+	}
+	if l.Kind != "APIGroupDiscoveryList" {
+		return nil, fmt.Errorf("not an APIGroupDiscoveryList (kind %q)", l.Kind)
+	}
+	return &l, nil
+}
+
+// decodeLegacy decodes a legacy discovery document (APIVersions,
+// APIGroupList, APIGroup or APIResourceList) into into, checking its kind.
+func decodeLegacy(body []byte, kind string, into any) error {
+	var tm metav1.TypeMeta
+	if err := strictJSON(body, &tm); err != nil {
+		return err
+	}
+	if tm.Kind != kind {
+		return fmt.Errorf("not a %s (kind %q)", kind, tm.Kind)
+	}
+	return json.Unmarshal(body, into)
+}
+
+// strictJSON decodes one JSON value, explaining a body that is not JSON
+// (an HTML error page, a truncated answer) with a snippet.
+func strictJSON(body []byte, into any) error {
+	trimmed := strings.TrimSpace(string(body))
+	if trimmed == "" {
+		return fmt.Errorf("empty body")
+	}
+	if err := json.Unmarshal(body, into); err != nil {
+		return fmt.Errorf("invalid JSON (%v): %s", err, rest.Snippet(body, 120))
+	}
+	return nil
+}

@@ -1,0 +1,62 @@
+// Package discovery finds out what a Kubernetes API server serves: its
+// version, its API groups, the resources of every group-version, the
+// preferred version of each resource, and its OpenAPI v3 documents. It
+// returns apimachinery's own types (metav1.APIGroup, metav1.APIResourceList,
+// metav1.APIResource, version.Info), so the results plug into the rest of
+// the ecosystem, and takes a context first on every call.
+//
+// # Aggregated and legacy discovery
+//
+// A Client first asks /api and /apis for aggregated discovery (one round
+// trip each) with the Accept header AcceptAggregated: apidiscovery.k8s.io
+// v2, then v2beta1, then plain application/json. The Content-Type of each
+// answer decides how it is decoded. A server or proxy that answers with
+// plain JSON gets legacy discovery instead (Options.Mode Auto, the
+// default): /api, /apis, then every group-version's APIResourceList, at
+// most Options.Concurrency at a time (DefaultConcurrency, 12, well below
+// the 100 streams of one HTTP/2 connection, so legacy discovery does not
+// force the transport to dial more connections). Mode Aggregated and Legacy
+// force one path; Legacy skips the aggregated attempt entirely.
+//
+// Aggregated documents are converted into the legacy shapes with each
+// subresource listed after its resource as legacy discovery lists it
+// ("deployments/status", "deployments/scale" with kind autoscaling/v1
+// Scale, "pods/eviction"). The two paths then differ only in ways
+// Normalize removes, so that for one server
+//
+//	Normalize(aggregated) == Normalize(legacy)
+//
+// Normalize clears StorageVersionHash (aggregated discovery does not carry
+// it), clears a resource's Group and Version when they equal its list's
+// group-version (aggregated discovery sets them on custom resources, legacy
+// discovery does not), clears SingularName on subresources, makes empty
+// slices nil, and sorts resources by name and lists by group-version.
+// Groups and their versions keep the server's (preference) order.
+//
+// # Partial failure
+//
+// When some group-versions cannot be discovered (an aggregated APIService
+// whose backend is down, a 503, a timeout) or aggregated discovery reports
+// them Stale, the calls return every group and list that succeeded together
+// with a *PartialError whose Failed map names each failed group-version and
+// its cause (a *StaleError for Stale ones). IsPartial tells this apart from
+// an error where nothing could be discovered (for instance /apis failing).
+//
+// # Caching
+//
+// A Client caches nothing but OpenAPI v3 documents, which the server serves
+// under immutable ?hash= URLs. NewCached wraps a Client in a cache that is
+// safe for concurrent use: a discovery run is kept in memory until
+// Invalidate (of everything, or of named groups); concurrent callers share
+// one run (singleflight); no lock is held across network I/O. A refresh
+// sends If-None-Match for every document that came with an ETag
+// (aggregated /api and /apis, the OpenAPI v3 index), so an unchanged server
+// answers 304 with no body. When a refresh of a document or a group-version
+// fails, the last good copy is served and Cached.Stale reports it with its
+// age (stale-while-error). With CacheOptions.Dir, documents are also kept
+// on disk per server URL (files 0600, atomic writes); a corrupt or
+// truncated file is ignored and the document refetched.
+//
+// Cached implements the restmapper.Source and restmapper.Invalidator
+// interfaces, so a RESTMapper can be built on it directly.
+package discovery

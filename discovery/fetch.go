@@ -1,0 +1,141 @@
+package discovery
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/kubedyn/kubedyn/rest"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+)
+
+// maxDocument bounds one discovery document (the aggregated /apis of a
+// server with thousands of CRDs is a few MiB).
+const maxDocument = 64 << 20
+
+// doc is one fetched document: what a cache keeps per path.
+type doc struct {
+	Body        []byte    `json:"body"`
+	ContentType string    `json:"contentType"`
+	ETag        string    `json:"etag,omitempty"`
+	FetchedAt   time.Time `json:"fetchedAt"`
+}
+
+// docStore is the cache hook of a fetch: Cached implements it. A Client
+// without one fetches every time.
+type docStore interface {
+	// load returns the last good document of key, and whether it may be
+	// served without asking the server.
+	load(key string) (d doc, ok, fresh bool)
+	// save records a good document (fresh, or revalidated by a 304).
+	save(key string, d doc)
+	// failed records that a refresh of key failed while an older copy
+	// is being served.
+	failed(key string, err error)
+}
+
+// docKey is a document's cache key: Accept, path and query.
+func docKey(path string, query url.Values, accept string) string {
+	return accept + " " + path + "?" + query.Encode()
+}
+
+// keyGroup returns the group of a key naming a group-version list
+// ("/api/v1", "/apis/apps/v1"), or nil.
+func keyGroup(key string) *string {
+	_, rest, ok := strings.Cut(key, " ")
+	if !ok {
+		return nil
+	}
+	path, _, _ := strings.Cut(rest, "?")
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case len(parts) == 2 && parts[0] == "api":
+		g := ""
+		return &g
+	case len(parts) == 3 && parts[0] == "apis":
+		return &parts[1]
+	}
+	return nil
+}
+
+// get fetches path with accept. With a store it sends If-None-Match when the
+// stored copy has an ETag, answers a 304 from the stored copy, and serves
+// the stored copy when the fetch fails (stale-while-error). Errors name the
+// URL.
+func (c *Client) get(ctx context.Context, path string, query url.Values, accept string) (doc, error) {
+	key := docKey(path, query, accept)
+	var old doc
+	var haveOld, fresh bool
+	if c.store != nil {
+		old, haveOld, fresh = c.store.load(key)
+	}
+	if haveOld && fresh {
+		return old, nil
+	}
+	d, err := c.fetch(ctx, path, query, accept, old, haveOld)
+	if err != nil {
+		if haveOld && ctx.Err() == nil && !apierrors.IsNotFound(err) {
+			c.store.failed(key, err)
+			return old, nil
+		}
+		return doc{}, err
+	}
+	if c.store != nil {
+		c.store.save(key, d)
+	}
+	return d, nil
+}
+
+func (c *Client) fetch(ctx context.Context, path string, query url.Values, accept string, old doc, haveOld bool) (doc, error) {
+	req := &rest.Request{Path: path, Query: query, Header: http.Header{"Accept": {accept}}}
+	if haveOld && old.ETag != "" {
+		req.Header.Set("If-None-Match", old.ETag)
+	}
+	resp, err := c.rc.Do(ctx, req)
+	if err != nil {
+		return doc{}, fmt.Errorf("discovery GET %s on %s: %w", path, c.rc.Host(), err)
+	}
+	defer resp.Body.Close()
+	now := time.Now()
+	if resp.StatusCode == http.StatusNotModified && haveOld {
+		old.FetchedAt = now
+		return old, nil
+	}
+	if resp.StatusCode != http.StatusOK {
+		return doc{}, fmt.Errorf("discovery GET %s on %s: unexpected HTTP %d", path, c.rc.Host(), resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument+1))
+	if err != nil {
+		return doc{}, fmt.Errorf("discovery GET %s on %s: reading body: %w", path, c.rc.Host(), err)
+	}
+	if len(body) > maxDocument {
+		return doc{}, fmt.Errorf("discovery GET %s on %s: body larger than %d bytes", path, c.rc.Host(), maxDocument)
+	}
+	return doc{Body: body, ContentType: resp.Header.Get("Content-Type"), ETag: resp.Header.Get("ETag"), FetchedAt: now}, nil
+}
+
+// getLegacy fetches path as plain JSON and decodes a document of kind.
+func (c *Client) getLegacy(ctx context.Context, path, kind string, into any) error {
+	d, err := c.get(ctx, path, nil, "application/json")
+	if err != nil {
+		return err
+	}
+	return c.decodeLegacyDoc(path, d, kind, into)
+}
+
+func (c *Client) decodeLegacyDoc(path string, d doc, kind string, into any) error {
+	if agg, err := isAggregated(d.ContentType); err != nil || agg {
+		if err == nil {
+			err = fmt.Errorf("aggregated document where %s was asked for", kind)
+		}
+		return fmt.Errorf("discovery GET %s on %s: %w", path, c.rc.Host(), err)
+	}
+	if err := decodeLegacy(d.Body, kind, into); err != nil {
+		return fmt.Errorf("discovery GET %s on %s: decoding %s: %w", path, c.rc.Host(), kind, err)
+	}
+	return nil
+}
