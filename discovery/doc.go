@@ -50,8 +50,9 @@
 // Invalidate (of everything, or of named groups); concurrent callers share
 // one run (singleflight); no lock is held across network I/O. A refresh
 // sends If-None-Match for every document that came with an ETag
-// (aggregated /api and /apis, the OpenAPI v3 index), so an unchanged server
-// answers 304 with no body. When a refresh of a document or a group-version
+// (aggregated /api and /apis; kube-apiserver 1.36 sends none with legacy
+// documents or the OpenAPI v3 index), so an unchanged server answers 304
+// with no body. When a refresh of a document or a group-version
 // fails, the last good copy is served and Cached.Stale reports it with its
 // age (stale-while-error). With CacheOptions.Dir, documents are also kept
 // on disk per server URL (files 0600, atomic writes); a corrupt or

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"flag"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kubedyn/kubedyn/rest"
 	"github.com/kubedyn/kubedyn/test/cluster"
@@ -47,6 +49,7 @@ func TestRecord(t *testing.T) {
 		d.Body = filterAggregated(t, d.Body)
 		rec.Aggregated = append(rec.Aggregated, d)
 	}
+	rec.Legacy = append(rec.Legacy, get("/version", "application/json"))
 	core := get("/api", "application/json")
 	rec.Legacy = append(rec.Legacy, core)
 	groups := get("/apis", "application/json")
@@ -70,6 +73,28 @@ func TestRecord(t *testing.T) {
 			rec.Legacy = append(rec.Legacy, get("/apis/"+v.GroupVersion, "application/json"))
 		}
 	}
+	var idx recordedDoc
+	var paths map[string]string
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	waitFor(wctx, t, "the CRD's OpenAPI v3 document", func() bool {
+		idx = get("/openapi/v3", "application/json")
+		var err error
+		paths, err = parseOpenAPIIndex(idx.Body, "recorder")
+		return err == nil && paths["apis/"+recordedGroup+"/v1"] != ""
+	})
+	kept := map[string]any{}
+	for p, u := range paths {
+		if p == "apis/"+recordedGroup+"/v1" || p == "version" {
+			kept[p] = map[string]string{"serverRelativeURL": u}
+		}
+	}
+	idx.Body, _ = json.Marshal(map[string]any{"paths": kept})
+	rec.OpenAPI = append(rec.OpenAPI, idx)
+	u, _ := url.Parse(paths["apis/"+recordedGroup+"/v1"])
+	schemaDoc := get(u.Path, "application/json")
+	schemaDoc.Query = u.RawQuery
+	rec.OpenAPI = append(rec.OpenAPI, schemaDoc)
 	b, err := json.MarshalIndent(rec, "", " ")
 	if err != nil {
 		t.Fatal(err)

@@ -17,12 +17,14 @@ import (
 // the real control plane by TestRecord.
 type recording struct {
 	Aggregated []recordedDoc `json:"aggregated"` // /api and /apis, aggregated
-	Legacy     []recordedDoc `json:"legacy"`     // /api, /apis and every group-version
+	Legacy     []recordedDoc `json:"legacy"`     // /api, /apis, /apis/GROUP and every group-version
+	OpenAPI    []recordedDoc `json:"openapi"`    // the /openapi/v3 index (one group-version) and that document
 }
 
 // recordedDoc is one recorded response.
 type recordedDoc struct {
 	Path        string          `json:"path"`
+	Query       string          `json:"query,omitempty"`
 	ContentType string          `json:"contentType"`
 	ETag        string          `json:"etag,omitempty"`
 	Body        json.RawMessage `json:"body"`
@@ -73,12 +75,12 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h(w, r)
 		return
 	}
-	docs := f.rec.Legacy
+	docs := append(append([]recordedDoc(nil), f.rec.Legacy...), f.rec.OpenAPI...)
 	if !f.legacyOnly && strings.Contains(r.Header.Get("Accept"), "apidiscovery.k8s.io") {
 		docs = append(append([]recordedDoc(nil), f.rec.Aggregated...), f.rec.Legacy...)
 	}
 	for _, d := range docs {
-		if d.Path != r.URL.Path {
+		if d.Path != r.URL.Path || (d.Query != "" && d.Query != r.URL.RawQuery) {
 			continue
 		}
 		if d.ETag != "" {

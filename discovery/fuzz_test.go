@@ -1,0 +1,47 @@
+package discovery
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// FuzzDecoders feeds random bytes to the aggregated and legacy decoders and
+// the conversion: they may fail but never panic, and a decoded aggregated
+// list always converts to lists naming their group-version.
+func FuzzDecoders(f *testing.F) {
+	if b, err := os.ReadFile("testdata/recorded.json"); err == nil {
+		var rec recording
+		if json.Unmarshal(b, &rec) == nil {
+			for _, d := range rec.Aggregated {
+				f.Add([]byte(d.Body))
+			}
+			for _, d := range rec.Legacy[:4] {
+				f.Add([]byte(d.Body))
+			}
+		}
+	}
+	f.Add([]byte(`{"kind":"APIGroupDiscoveryList","items":[{"metadata":{"name":"g"},"versions":[{"version":"v1","freshness":"Stale"},{"version":"v2","resources":[{"resource":"r","scope":"Cluster","subresources":[{"subresource":"s"}]}]}]}]}`))
+	f.Add([]byte(`<html>`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if l, err := decodeAggregated(body); err == nil {
+			var r result
+			fromAggregated(l, &r)
+			for _, list := range r.lists {
+				if list.GroupVersion == "" {
+					t.Fatalf("list without a group-version from %q", body)
+				}
+			}
+			Normalize(r.groups, r.lists)
+			preferred(&r, true)
+		}
+		var rl metav1.APIResourceList
+		_ = decodeLegacy(body, "APIResourceList", &rl)
+		var gl metav1.APIGroupList
+		_ = decodeLegacy(body, "APIGroupList", &gl)
+		_, _ = parseOpenAPIIndex(body, "fuzz")
+		_, _ = isAggregated(string(body))
+	})
+}
