@@ -154,7 +154,9 @@ func TestIntegrationAPIServicePartial(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Delete it as soon as the test ends: other packages share this server.
-	t.Cleanup(func() { env.Do(context.Background(), "DELETE", "/apis/apiregistration.k8s.io/v1/apiservices/"+name, nil) })
+	t.Cleanup(func() {
+		env.Do(context.Background(), "DELETE", "/apis/apiregistration.k8s.io/v1/apiservices/"+name, nil)
+	})
 	rc := adminREST(t, env)
 	for _, mode := range []Mode{Aggregated, Legacy} {
 		t.Run(mode.String(), func(t *testing.T) {
