@@ -19,7 +19,7 @@ type CacheOptions struct {
 	// revalidates with If-None-Match instead of downloading. A corrupt or
 	// truncated file is ignored.
 	Dir string
-	// Now returns the current time (for ages); nil means time.Now.
+	// Now returns the current time (fetch times and ages); nil means time.Now.
 	Now func() time.Time
 }
 
@@ -72,6 +72,7 @@ func NewCached(c *Client, opts CacheOptions) *Cached {
 	}
 	inner := *c
 	inner.store = cc
+	inner.now = cc.now
 	cc.client = &inner
 	return cc
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/kubedyn/kubedyn/rest"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -20,6 +21,7 @@ type Client struct {
 	opts  Options
 	store docStore // nil: no cache
 	oapi  *hashCache
+	now   func() time.Time // the clock of fetch times
 }
 
 // New returns a Client that sends its requests through c (any *rest.Client,
@@ -28,7 +30,7 @@ func New(c *rest.Client, opts Options) *Client {
 	if opts.Concurrency <= 0 {
 		opts.Concurrency = DefaultConcurrency
 	}
-	return &Client{rc: c, opts: opts, oapi: &hashCache{m: map[string][]byte{}}}
+	return &Client{rc: c, opts: opts, oapi: &hashCache{m: map[string][]byte{}}, now: time.Now}
 }
 
 // ServerVersion returns the server's /version.

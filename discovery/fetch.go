@@ -100,7 +100,7 @@ func (c *Client) fetch(ctx context.Context, path string, query url.Values, accep
 		return doc{}, fmt.Errorf("discovery GET %s on %s: %w", path, c.rc.Host(), err)
 	}
 	defer resp.Body.Close()
-	now := time.Now()
+	now := c.now()
 	if resp.StatusCode == http.StatusNotModified && haveOld {
 		old.FetchedAt = now
 		return old, nil
