@@ -15,11 +15,13 @@ func FuzzDecoders(f *testing.F) {
 	if b, err := os.ReadFile("testdata/recorded.json"); err == nil {
 		var rec recording
 		if json.Unmarshal(b, &rec) == nil {
-			for _, d := range rec.Aggregated {
-				f.Add([]byte(d.Body))
-			}
-			for _, d := range rec.Legacy[:4] {
-				f.Add([]byte(d.Body))
+			// Small recorded documents only, so 20000 executions stay quick:
+			// aggregated /api, and legacy /version, /api and a group.
+			f.Add([]byte(rec.Aggregated[0].Body))
+			for _, d := range rec.Legacy {
+				if len(d.Body) < 4096 {
+					f.Add([]byte(d.Body))
+				}
 			}
 		}
 	}
