@@ -1,0 +1,217 @@
+package unstructured
+
+// kv is one object member on the decoder's member stack.
+type kv struct {
+	k string
+	v any
+}
+
+// value decodes the JSON value at the next non-space byte into the tree
+// apimachinery builds: map[string]any, []any, string, int64, float64, bool, nil.
+func (d *Decoder) value(depth int) (any, error) {
+	c, ok := d.s.skipSpace()
+	if !ok {
+		return nil, d.s.readErr("value")
+	}
+	switch c {
+	case '{':
+		m, err := d.object(depth + 1)
+		if err != nil || m == nil {
+			return nil, err
+		}
+		return m, nil
+	case '[':
+		return d.array(depth + 1)
+	case '"':
+		return d.s.stringValue()
+	case 't':
+		return true, d.s.literal("true")
+	case 'f':
+		return false, d.s.literal("false")
+	case 'n':
+		return nil, d.s.literal("null")
+	default:
+		if c == '-' || (c >= '0' && c <= '9') {
+			return d.s.number()
+		}
+		return nil, d.s.errorf(d.s.pos, "invalid character %q looking for beginning of value", c)
+	}
+}
+
+// object decodes an object whose '{' is at pos. Members are gathered on a
+// reusable stack so the map is made once at its final size; a duplicate key
+// keeps its last value.
+func (d *Decoder) object(depth int) (map[string]any, error) {
+	if depth > maxDepth {
+		return nil, d.s.errorf(d.s.pos, "exceeded max depth of %d", maxDepth)
+	}
+	d.s.pos++ // '{'
+	mark := len(d.kvs)
+	defer func() { d.kvs = d.kvs[:mark] }()
+	c, ok := d.s.skipSpace()
+	if !ok {
+		return nil, d.s.readErr("object")
+	}
+	if c == '}' {
+		d.s.pos++
+		return make(map[string]any), nil
+	}
+	for {
+		if c != '"' {
+			return nil, d.s.errorf(d.s.pos, "invalid character %q looking for beginning of object key string", c)
+		}
+		k, err := d.s.key()
+		if err != nil {
+			return nil, err
+		}
+		if err := d.colon(); err != nil {
+			return nil, err
+		}
+		v, err := d.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		d.kvs = append(d.kvs, kv{k, v})
+		more, err := d.next('}', "object")
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+		if c, ok = d.s.skipSpace(); !ok {
+			return nil, d.s.readErr("object")
+		}
+	}
+	members := d.kvs[mark:]
+	m := make(map[string]any, len(members))
+	for _, p := range members {
+		m[p.k] = p.v
+	}
+	clear(members) // drop references held by the stack
+	return m, nil
+}
+
+// colon consumes the ':' after an object key.
+func (d *Decoder) colon() error {
+	c, ok := d.s.skipSpace()
+	if !ok {
+		return d.s.readErr("object")
+	}
+	if c != ':' {
+		return d.s.errorf(d.s.pos, "invalid character %q after object key", c)
+	}
+	d.s.pos++
+	return nil
+}
+
+// next consumes ',' (more is true) or the closing byte (more is false).
+func (d *Decoder) next(closing byte, what string) (more bool, err error) {
+	c, ok := d.s.skipSpace()
+	if !ok {
+		return false, d.s.readErr(what)
+	}
+	switch c {
+	case ',':
+		d.s.pos++
+		return true, nil
+	case closing:
+		d.s.pos++
+		return false, nil
+	}
+	return false, d.s.errorf(d.s.pos, "invalid character %q after %s element", c, what)
+}
+
+// array decodes an array whose '[' is at pos; elements are gathered on a
+// reusable stack and copied into a slice of the exact length.
+func (d *Decoder) array(depth int) ([]any, error) {
+	if depth > maxDepth {
+		return nil, d.s.errorf(d.s.pos, "exceeded max depth of %d", maxDepth)
+	}
+	d.s.pos++ // '['
+	mark := len(d.vals)
+	defer func() { d.vals = d.vals[:mark] }()
+	c, ok := d.s.skipSpace()
+	if !ok {
+		return nil, d.s.readErr("array")
+	}
+	if c == ']' {
+		d.s.pos++
+		return []any{}, nil
+	}
+	for {
+		v, err := d.value(depth)
+		if err != nil {
+			return nil, err
+		}
+		d.vals = append(d.vals, v)
+		more, err := d.next(']', "array")
+		if err != nil {
+			return nil, err
+		}
+		if !more {
+			break
+		}
+	}
+	out := make([]any, len(d.vals)-mark)
+	copy(out, d.vals[mark:])
+	clear(d.vals[mark:])
+	return out, nil
+}
+
+// skip validates and skips the value at the next non-space byte without
+// building it (used to capture raw watch-event objects).
+func (d *Decoder) skip(depth int) error {
+	c, ok := d.s.skipSpace()
+	if !ok {
+		return d.s.readErr("value")
+	}
+	switch c {
+	case '{', '[':
+		if depth+1 > maxDepth {
+			return d.s.errorf(d.s.pos, "exceeded max depth of %d", maxDepth)
+		}
+		closing, what := byte('}'), "object"
+		if c == '[' {
+			closing, what = ']', "array"
+		}
+		d.s.pos++
+		c, ok = d.s.skipSpace()
+		if !ok {
+			return d.s.readErr(what)
+		}
+		if c == closing {
+			d.s.pos++
+			return nil
+		}
+		for {
+			if closing == '}' {
+				if c != '"' {
+					return d.s.errorf(d.s.pos, "invalid character %q looking for beginning of object key string", c)
+				}
+				if _, _, err := d.s.scanString(); err != nil {
+					return err
+				}
+				if err := d.colon(); err != nil {
+					return err
+				}
+			}
+			if err := d.skip(depth + 1); err != nil {
+				return err
+			}
+			more, err := d.next(closing, what)
+			if err != nil || !more {
+				return err
+			}
+			if c, ok = d.s.skipSpace(); !ok {
+				return d.s.readErr(what)
+			}
+		}
+	case '"':
+		_, _, err := d.s.scanString()
+		return err
+	default:
+		_, err := d.value(depth)
+		return err
+	}
+}
