@@ -27,6 +27,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkSame(t, data, bytes.NewReader(data))
 		checkSame(t, data, iotest.OneByteReader(bytes.NewReader(data)))
+		checkStreamSame(t, data)
 	})
 }
 
