@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -103,6 +104,15 @@ type aggList struct {
 
 const aggAccept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 
+// foreign reports whether group was installed by another package's tests on
+// the shared control plane (neither a built-in group nor one of ours). The
+// source hides such groups: the kubectl expectations were checked on a
+// server with only this package's CRDs, and another package's "widgets" in
+// a group that sorts first would rightly win the bare name.
+func foreign(group string) bool {
+	return strings.Contains(group, ".") && !strings.HasSuffix(group, ".k8s.io") && !strings.HasSuffix(group, fixtureGroupSuffix)
+}
+
 func (s *serverSource) ServerGroupsAndResources(ctx context.Context) ([]metav1.APIGroup, []*metav1.APIResourceList, error) {
 	var groups []metav1.APIGroup
 	var lists []*metav1.APIResourceList
@@ -112,6 +122,9 @@ func (s *serverSource) ServerGroupsAndResources(ctx context.Context) ([]metav1.A
 			return nil, nil, err
 		}
 		for _, it := range agg.Items {
+			if foreign(it.Metadata.Name) {
+				continue
+			}
 			g := metav1.APIGroup{Name: it.Metadata.Name}
 			for _, v := range it.Versions {
 				gv := schema.GroupVersion{Group: g.Name, Version: v.Version}.String()
@@ -136,6 +149,9 @@ func (s *serverSource) ServerGroupsAndResources(ctx context.Context) ([]metav1.A
 
 func (s *serverSource) ServerGroupAndResources(ctx context.Context, group string) (*metav1.APIGroup, []*metav1.APIResourceList, error) {
 	var g metav1.APIGroup
+	if foreign(group) {
+		return nil, nil, apierrors.NewNotFound(schema.GroupResource{Resource: "discovery"}, "/apis/"+group)
+	}
 	if group == "" {
 		g = metav1.APIGroup{Versions: []metav1.GroupVersionForDiscovery{{GroupVersion: "v1", Version: "v1"}}}
 		g.PreferredVersion = g.Versions[0]
