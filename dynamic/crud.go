@@ -82,13 +82,9 @@ func (h *ResourceHandle) doDelete(ctx context.Context, c call, opts metav1.Delet
 		return h.errorf(c, "encode DeleteOptions: %w", err)
 	}
 	c.body = body
-	req, err := h.request(c)
+	resp, err := h.send(ctx, c)
 	if err != nil {
 		return err
-	}
-	resp, err := h.c.rc.Do(ctx, req)
-	if err != nil {
-		return h.serverError(c, err)
 	}
 	return resp.Body.Close()
 }
@@ -159,13 +155,9 @@ func (h *ResourceHandle) ApplyStatus(ctx context.Context, name string, obj *unst
 
 // doObject sends c and decodes the one object the server answers with.
 func (h *ResourceHandle) doObject(ctx context.Context, c call) (*unstructured.Unstructured, error) {
-	req, err := h.request(c)
+	resp, err := h.send(ctx, c)
 	if err != nil {
 		return nil, err
-	}
-	resp, err := h.c.rc.Do(ctx, req)
-	if err != nil {
-		return nil, h.serverError(c, err)
 	}
 	defer resp.Body.Close()
 	obj, err := decodeObject(resp.Body)

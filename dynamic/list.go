@@ -18,13 +18,9 @@ import (
 // next (see [ResourceHandle.Items] for an iterator over every page).
 func (h *ResourceHandle) List(ctx context.Context, opts metav1.ListOptions) (*unstructured.UnstructuredList, error) {
 	c := call{verb: "list", method: http.MethodGet, query: rest.ListQuery(opts)}
-	req, err := h.request(c)
+	resp, err := h.send(ctx, c)
 	if err != nil {
 		return nil, err
-	}
-	resp, err := h.c.rc.Do(ctx, req)
-	if err != nil {
-		return nil, h.serverError(c, err)
 	}
 	defer resp.Body.Close()
 	list, err := decodeList(resp.Body)

@@ -1,6 +1,7 @@
 package dynamic
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -76,6 +77,20 @@ func (h *ResourceHandle) request(c call) (*rest.Request, error) {
 		req.Header.Set("Accept", c.accept)
 	}
 	return req, nil
+}
+
+// send builds c, sends it, and returns the open response. A server error
+// comes back as its *apierrors.StatusError (see serverError).
+func (h *ResourceHandle) send(ctx context.Context, c call) (*rest.Response, error) {
+	req, err := h.request(c)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := h.c.rc.Do(ctx, req)
+	if err != nil {
+		return nil, h.serverError(c, err)
+	}
+	return resp, nil
 }
 
 // what names the object or collection a call is about, for error messages:

@@ -60,13 +60,9 @@ func (h *ResourceHandle) ListMetadata(ctx context.Context, opts metav1.ListOptio
 // answered with something else (it could not render the view) is an error
 // naming what came back.
 func doView[T any](ctx context.Context, h *ResourceHandle, c call, want string) (*T, error) {
-	req, err := h.request(c)
+	resp, err := h.send(ctx, c)
 	if err != nil {
 		return nil, err
-	}
-	resp, err := h.c.rc.Do(ctx, req)
-	if err != nil {
-		return nil, h.serverError(c, err)
 	}
 	defer resp.Body.Close()
 	var raw json.RawMessage

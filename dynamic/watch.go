@@ -53,13 +53,9 @@ func (h *ResourceHandle) WatchMetadata(ctx context.Context, opts metav1.ListOpti
 // watch starts the watch c and reads its events with the reader newReader
 // makes.
 func (h *ResourceHandle) watch(ctx context.Context, c call, newReader func(io.Reader) func() (watch.Event, error)) (watch.Interface, error) {
-	req, err := h.request(c)
+	resp, err := h.send(ctx, c)
 	if err != nil {
 		return nil, err
-	}
-	resp, err := h.c.rc.Do(ctx, req)
-	if err != nil {
-		return nil, h.serverError(c, err)
 	}
 	w := &streamWatcher{
 		result: make(chan watch.Event),
