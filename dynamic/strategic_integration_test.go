@@ -3,9 +3,7 @@ package dynamic
 import (
 	"context"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net/http"
 	"sort"
 	"testing"
 	"time"
@@ -18,26 +16,9 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
-	"github.com/kubedyn/kubedyn/rest"
+	"github.com/kubedyn/kubedyn/discovery"
 	"github.com/kubedyn/kubedyn/test/cluster"
 )
-
-// openAPIFetcher is a SchemaSource reading /openapi/v3 of the real server
-// directly, with no cache.
-type openAPIFetcher struct{ rc *rest.Client }
-
-func (f openAPIFetcher) get(ctx context.Context, path string, query map[string][]string) ([]byte, error) {
-	resp, err := f.rc.Do(ctx, &rest.Request{Method: http.MethodGet, Path: path, Query: query})
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	return io.ReadAll(resp.Body)
-}
-
-func (f openAPIFetcher) OpenAPIV3Schema(ctx context.Context, gvPath string) ([]byte, error) {
-	return f.get(ctx, "/openapi/v3/"+gvPath, nil)
-}
 
 // installListsCRD installs a namespaced CRD "Fleet" whose spec has a map
 // list keyed by name, a map list keyed by (port, protocol), a set and an
@@ -94,7 +75,7 @@ func installListsCRD(t *testing.T, c *Client) schema.GroupVersionResource {
 func TestIntegrationStrategicMergeOnCustomResource(t *testing.T) {
 	env := cluster.Get(t)
 	plain := adminClient(t, env)
-	c, err := New(plain.rc, Options{Schemas: openAPIFetcher{plain.rc}})
+	c, err := New(plain.rc, Options{Schemas: discovery.NewCached(discovery.New(plain.rc, discovery.Options{}), discovery.CacheOptions{})})
 	if err != nil {
 		t.Fatal(err)
 	}
