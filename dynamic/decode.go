@@ -1,7 +1,6 @@
 package dynamic
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -36,13 +35,32 @@ func encode(obj *unstructured.Unstructured) ([]byte, error) {
 }
 
 // newEventReader returns a function that reads the next event of a watch
-// stream: io.EOF at a clean end. ERROR events carry a *metav1.Status,
-// others an *unstructured.Unstructured.
+// stream in one pass: io.EOF at a clean end. ERROR events carry a
+// *metav1.Status, others an *unstructured.Unstructured.
 func newEventReader(r io.Reader) func() (watch.Event, error) {
-	return newEventReaderOf(r, func(raw []byte) (runtime.Object, error) { return decodeObject(bytes.NewReader(raw)) })
+	dec := kdu.NewDecoder(r)
+	return func() (watch.Event, error) {
+		typ, obj, err := dec.NextEventObject()
+		if err != nil {
+			return watch.Event{}, err
+		}
+		switch t := watch.EventType(typ); t {
+		case watch.Added, watch.Modified, watch.Deleted, watch.Bookmark:
+			return watch.Event{Type: t, Object: obj}, nil
+		case watch.Error:
+			status := &metav1.Status{}
+			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, status); err != nil {
+				return watch.Event{}, fmt.Errorf("ERROR event without a Status: %w", err)
+			}
+			return watch.Event{Type: watch.Error, Object: status}, nil
+		default:
+			return watch.Event{}, fmt.Errorf("unknown watch event type %q", typ)
+		}
+	}
 }
 
-// newEventReaderOf is newEventReader with objects decoded by decode.
+// newEventReaderOf is newEventReader with objects decoded from their raw
+// JSON by decode (for views such as PartialObjectMetadata).
 func newEventReaderOf(r io.Reader, decode func([]byte) (runtime.Object, error)) func() (watch.Event, error) {
 	dec := kdu.NewDecoder(r)
 	return func() (watch.Event, error) {
