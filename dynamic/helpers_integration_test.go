@@ -40,7 +40,6 @@ var crds = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "
 // it is served, and returns its resource.
 func installWidgetCRD(t *testing.T, c *Client, scope string) schema.GroupVersionResource {
 	t.Helper()
-	ctx := context.Background()
 	group := fmt.Sprintf("t%d.dynamic.kubedyn.test", rand.Uint32())
 	crd := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
@@ -70,11 +69,18 @@ func installWidgetCRD(t *testing.T, c *Client, scope string) schema.GroupVersion
 			}},
 		},
 	}}
+	return createCRD(t, c, crd, schema.GroupVersionResource{Group: group, Version: "v1", Resource: "widgets"})
+}
+
+// createCRD creates crd, deletes it when the test ends, and waits until the
+// server serves gvr, its resource.
+func createCRD(t *testing.T, c *Client, crd *unstructured.Unstructured, gvr schema.GroupVersionResource) schema.GroupVersionResource {
+	t.Helper()
+	ctx := context.Background()
 	if _, err := c.Resource(crds).Create(ctx, crd, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = c.Resource(crds).Delete(context.Background(), "widgets."+group, metav1.DeleteOptions{}) })
-	gvr := schema.GroupVersionResource{Group: group, Version: "v1", Resource: "widgets"}
+	t.Cleanup(func() { _ = c.Resource(crds).Delete(context.Background(), crd.GetName(), metav1.DeleteOptions{}) })
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		_, err := c.Resource(gvr).List(ctx, metav1.ListOptions{Limit: 1})

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"sort"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sync/errgroup"
@@ -53,20 +52,7 @@ func installListsCRD(t *testing.T, c *Client) schema.GroupVersionResource {
 			}},
 		},
 	}}
-	if _, err := c.Resource(crds).Create(context.Background(), crd, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = c.Resource(crds).Delete(context.Background(), "fleets."+group, metav1.DeleteOptions{}) })
-	gvr := schema.GroupVersionResource{Group: group, Version: "v1", Resource: "fleets"}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if _, err := c.Resource(gvr).List(context.Background(), metav1.ListOptions{Limit: 1}); err == nil {
-			return gvr
-		} else if time.Now().After(deadline) {
-			t.Fatalf("CRD %s never served: %v", gvr, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return createCRD(t, c, crd, schema.GroupVersionResource{Group: group, Version: "v1", Resource: "fleets"})
 }
 
 // TestIntegrationStrategicMergeOnCustomResource patches a custom resource
