@@ -3,8 +3,10 @@ package dynamic
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -164,6 +166,61 @@ func TestIntegrationCollections(t *testing.T) {
 	for _, o := range left.Items {
 		if o.GetLabels()["parity"] != "even" {
 			t.Errorf("%s (parity %s) survived", o.GetName(), o.GetLabels()["parity"])
+		}
+	}
+}
+
+// TestIntegrationItemsExpiredContinue compacts etcd between two pages: the
+// next page's continue token is then too old, and Items ends with an error
+// that apierrors.IsResourceExpired recognises and that says how far it got.
+func TestIntegrationItemsExpiredContinue(t *testing.T) {
+	env := cluster.Get(t)
+	c := adminClient(t, env)
+	ns := env.Namespace(t)
+	ctx := context.Background()
+	// PodTemplates bypass the watch cache in the test control plane, so the
+	// continue token is checked against etcd's compacted revision.
+	pts := c.Resource(schema.GroupVersionResource{Version: "v1", Resource: "podtemplates"}).Namespace(ns)
+	for i := range 5 {
+		u := object("v1", "PodTemplate", ns, fmt.Sprintf("pt-%d", i))
+		u.Object["template"] = map[string]any{"spec": map[string]any{"containers": []any{map[string]any{"name": "c", "image": "busybox"}}}}
+		if _, err := pts.Create(ctx, u, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var names []string
+	var last error
+	for obj, err := range pts.Items(ctx, metav1.ListOptions{Limit: 2}) {
+		if err != nil {
+			last = err
+			break
+		}
+		names = append(names, obj.GetName())
+		if len(names) == 2 {
+			// A write moves etcd past the page's revision; compacting
+			// there makes the continue token refer to a lost revision.
+			if _, err := c.Resource(schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}).Namespace(ns).
+				Create(ctx, configMap(ns, "bump", nil), metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := env.CompactEtcd(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"pt-0", "pt-1"}, names); diff != "" {
+		t.Errorf("objects before the expired page (-want +got):\n%s", diff)
+	}
+	if last == nil {
+		t.Fatal("Items ended without an error after the continue token expired")
+	}
+	if !apierrors.IsResourceExpired(last) {
+		t.Errorf("IsResourceExpired(%v) = false", last)
+	}
+	for _, want := range []string{"continue token expired after 2 objects", "podtemplates", ns} {
+		if !strings.Contains(last.Error(), want) {
+			t.Errorf("error %q does not mention %q", last, want)
 		}
 	}
 }
