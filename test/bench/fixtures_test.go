@@ -192,7 +192,7 @@ type fixtureServer struct {
 	// aggregated says whether the server offers aggregated discovery; when
 	// false it answers legacy documents whatever the Accept header says.
 	aggregated bool
-	bodies     map[string][]byte // extra paths -> JSON body
+	bodies     map[string][]byte // extra paths -> JSON body; "<path>?watch" for watch requests
 	requests   atomic.Int64
 	conns      atomic.Int64
 }
@@ -222,6 +222,9 @@ func (fs *fixtureServer) reset() (requests, conns int64) {
 func (fs *fixtureServer) serve(w http.ResponseWriter, r *http.Request) {
 	fs.requests.Add(1)
 	p := r.URL.Path
+	if w := r.URL.Query().Get("watch"); w == "true" || w == "1" {
+		p += "?watch" // watch streams are registered under "<path>?watch"
+	}
 	if b, ok := fs.bodies[p]; ok {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(b)
