@@ -138,17 +138,17 @@ func (s *scanner) need(n int) bool {
 }
 
 // scanString scans the string starting at pos (a '"') and returns its
-// content as a byte slice valid until the next scan, plus whether it was
-// copied verbatim (plain: ASCII, no escapes). It leaves pos after the quote.
-func (s *scanner) scanString() (b []byte, plain bool, err error) {
+// content as a byte slice valid until the next scan. It leaves pos after the
+// quote.
+func (s *scanner) scanString() ([]byte, error) {
 	i := s.pos + 1
 	for {
 		for i < s.end {
 			c := s.buf[i]
 			if c == '"' {
-				b = s.buf[s.pos+1 : i]
+				b := s.buf[s.pos+1 : i]
 				s.pos = i + 1
-				return b, true, nil
+				return b, nil
 			}
 			if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
 				return s.scanStringSlow(i - s.pos)
@@ -157,7 +157,7 @@ func (s *scanner) scanString() (b []byte, plain bool, err error) {
 		}
 		off := i - s.pos
 		if !s.fill() {
-			return nil, false, s.readErr("string")
+			return nil, s.readErr("string")
 		}
 		i = s.pos + off
 	}
@@ -166,24 +166,24 @@ func (s *scanner) scanString() (b []byte, plain bool, err error) {
 // scanStringSlow unquotes a string that has escapes or non-ASCII bytes the
 // way encoding/json does: invalid UTF-8 and lone surrogates become U+FFFD.
 // off is the offset from pos of the first byte needing care.
-func (s *scanner) scanStringSlow(off int) ([]byte, bool, error) {
+func (s *scanner) scanStringSlow(off int) ([]byte, error) {
 	t := append(s.tmp[:0], s.buf[s.pos+1:s.pos+off]...)
 	for {
 		if !s.need(off + 1) {
-			return nil, false, s.readErr("string")
+			return nil, s.readErr("string")
 		}
 		c := s.buf[s.pos+off]
 		switch {
 		case c == '"':
 			s.pos += off + 1
 			s.tmp = t
-			return t, false, nil
+			return t, nil
 		case c < 0x20:
-			return nil, false, s.errorf(s.pos+off, "control character %#x in string", c)
+			return nil, s.errorf(s.pos+off, "control character %#x in string", c)
 		case c == '\\':
 			n, r, err := s.escape(off)
 			if err != nil {
-				return nil, false, err
+				return nil, err
 			}
 			t = utf8.AppendRune(t, r)
 			off += n
@@ -266,7 +266,7 @@ func (s *scanner) hex4(off int) (rune, error) {
 
 // key scans an object key and returns it interned.
 func (s *scanner) key() (string, error) {
-	b, _, err := s.scanString()
+	b, err := s.scanString()
 	if err != nil {
 		return "", err
 	}
@@ -283,7 +283,7 @@ func (s *scanner) key() (string, error) {
 // stringValue scans a string value and returns it boxed, sharing the box of
 // short repeated values.
 func (s *scanner) stringValue() (any, error) {
-	b, _, err := s.scanString()
+	b, err := s.scanString()
 	if err != nil {
 		return nil, err
 	}

@@ -16,7 +16,7 @@ func (d *Decoder) value(depth int) (any, error) {
 	switch c {
 	case '{':
 		m, err := d.object(depth + 1)
-		if err != nil || m == nil {
+		if err != nil {
 			return nil, err
 		}
 		return m, nil
@@ -189,7 +189,7 @@ func (d *Decoder) skip(depth int) error {
 				if c != '"' {
 					return d.s.errorf(d.s.pos, "invalid character %q looking for beginning of object key string", c)
 				}
-				if _, _, err := d.s.scanString(); err != nil {
+				if _, err := d.s.scanString(); err != nil {
 					return err
 				}
 				if err := d.colon(); err != nil {
@@ -208,7 +208,7 @@ func (d *Decoder) skip(depth int) error {
 			}
 		}
 	case '"':
-		_, _, err := d.s.scanString()
+		_, err := d.s.scanString()
 		return err
 	default:
 		_, err := d.value(depth)
