@@ -35,6 +35,12 @@ type Request struct {
 	Query  url.Values  // nil = none
 	Header http.Header // extra headers, e.g. Accept, Content-Type, If-None-Match
 	Body   []byte      // nil = no body; a body without Content-Type is sent as application/json
+	// NoRetry5xx returns a 5xx answer at once instead of retrying it (429s
+	// and dropped connections are still retried), for requests where a 5xx
+	// means "this part is down" and the caller reports it rather than
+	// waits: discovery of a group-version served by an aggregated
+	// APIService whose backend is gone answers 503 until it is back.
+	NoRetry5xx bool
 }
 
 // Response is an open response with status < 400 (including 304 Not
@@ -128,7 +134,8 @@ func (c *Client) Host() string { return c.base.String() }
 // Do retries, at most Config.MaxRetries times and waiting no longer than ctx
 // allows: 429 and 503 answers carrying Retry-After for any method, after the
 // server's delay; connection resets and other 5xx answers for GET only, with
-// jittered exponential backoff. A 401 is retried once when fresh credentials
+// jittered exponential backoff; Request.NoRetry5xx turns off the retries of
+// 5xx answers for one request. A 401 is retried once when fresh credentials
 // can be had (an exec plugin re-run, a changed token file).
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	method := req.Method
@@ -185,7 +192,8 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, req *Reque
 			attempt--
 			continue
 		}
-		if d, ok := retryDelay(method, resp.StatusCode, resp.Header, attempt); ok && attempt < c.maxRetries {
+		if d, ok := retryDelay(method, resp.StatusCode, resp.Header, attempt); ok && attempt < c.maxRetries &&
+			!(req.NoRetry5xx && resp.StatusCode >= 500) {
 			drain(resp.Body)
 			if err := sleepCtx(ctx, d); err != nil {
 				return nil, fmt.Errorf("%s %s on %s: HTTP %d, retry after %v: %w", method, req.Path, u.Host, resp.StatusCode, d, err)

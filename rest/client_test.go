@@ -169,6 +169,7 @@ func TestDoRetries(t *testing.T) {
 		responses  []int // status per attempt; the last one repeats
 		retryAfter string
 		maxRetries int
+		noRetry5xx bool
 		wantCalls  int
 		wantErr    bool
 	}{
@@ -182,6 +183,10 @@ func TestDoRetries(t *testing.T) {
 		{name: "retries disabled", method: "GET", responses: []int{503}, retryAfter: "0", maxRetries: -1, wantCalls: 1, wantErr: true},
 		{name: "404 never retried", method: "GET", responses: []int{404}, wantCalls: 1, wantErr: true},
 		{name: "501 not retried", method: "GET", responses: []int{501}, wantCalls: 1, wantErr: true},
+		{name: "NoRetry5xx: 503 GET answered at once", method: "GET", responses: []int{503, 200}, noRetry5xx: true, wantCalls: 1, wantErr: true},
+		{name: "NoRetry5xx: 503 with Retry-After answered at once", method: "GET", responses: []int{503, 200}, retryAfter: "0", noRetry5xx: true, wantCalls: 1, wantErr: true},
+		{name: "NoRetry5xx: 500 GET answered at once", method: "GET", responses: []int{500, 200}, noRetry5xx: true, wantCalls: 1, wantErr: true},
+		{name: "NoRetry5xx: 429 still retried", method: "GET", responses: []int{429, 200}, retryAfter: "0", noRetry5xx: true, wantCalls: 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -195,7 +200,7 @@ func TestDoRetries(t *testing.T) {
 				w.WriteHeader(code)
 			})
 			cfg.MaxRetries = tc.maxRetries
-			resp, err := mustClient(t, cfg).Do(context.Background(), &Request{Method: tc.method, Path: "/api/v1/x", Body: []byte("{}")})
+			resp, err := mustClient(t, cfg).Do(context.Background(), &Request{Method: tc.method, Path: "/api/v1/x", Body: []byte("{}"), NoRetry5xx: tc.noRetry5xx})
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("Do error = %v, want error %v", err, tc.wantErr)
 			}
@@ -255,11 +260,12 @@ func TestDoCancelDuringRetryWait(t *testing.T) {
 
 func TestDoRetriesConnectionResetForGetOnly(t *testing.T) {
 	for _, tc := range []struct {
-		method string
-		http2  bool
-	}{{"GET", true}, {"GET", false}, {"POST", true}, {"POST", false}} {
+		method     string
+		http2      bool
+		noRetry5xx bool // must not change how dropped connections are handled
+	}{{"GET", true, false}, {"GET", false, false}, {"POST", true, false}, {"POST", false, false}, {"GET", true, true}, {"GET", false, true}} {
 		method := tc.method
-		t.Run(fmt.Sprintf("%s HTTP/2 %v", method, tc.http2), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%s HTTP/2 %v NoRetry5xx %v", method, tc.http2, tc.noRetry5xx), func(t *testing.T) {
 			var calls atomic.Int32
 			_, cfg := newServer(t, tc.http2, func(w http.ResponseWriter, r *http.Request) {
 				if calls.Add(1) == 1 {
@@ -273,7 +279,7 @@ func TestDoRetriesConnectionResetForGetOnly(t *testing.T) {
 				}
 				w.Write([]byte("ok"))
 			})
-			resp, err := mustClient(t, cfg).Do(context.Background(), &Request{Method: method, Path: "/x", Body: []byte("{}")})
+			resp, err := mustClient(t, cfg).Do(context.Background(), &Request{Method: method, Path: "/x", Body: []byte("{}"), NoRetry5xx: tc.noRetry5xx})
 			if method == "GET" {
 				if err != nil {
 					t.Fatalf("GET after a reset = %v, want a retry", err)

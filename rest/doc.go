@@ -43,7 +43,9 @@
 // Retries live in Do alone: 429 and 503 with Retry-After are retried for any
 // verb after the server's delay; connection resets and other 5xx for GET
 // only, with jittered exponential backoff; at most [Config.MaxRetries] times,
-// every wait bounded by ctx. The server's Warning headers go to
+// every wait bounded by ctx. [Request.NoRetry5xx] returns 5xx answers of one
+// request at once (discovery uses it for the group-versions of aggregated
+// APIServices, whose down backends answer 503). The server's Warning headers go to
 // [Config.WarningHandler] (by default each distinct warning is printed once
 // to stderr).
 //

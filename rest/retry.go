@@ -19,6 +19,7 @@ import (
 //   - Connection resets, unexpected EOFs and other 5xx answers are retried
 //     for GET only (other verbs may have taken effect), with exponential
 //     backoff and full jitter.
+//   - Request.NoRetry5xx returns 5xx answers of that request at once.
 //   - At most MaxRetries retries per request; every wait honours ctx.
 
 const (
