@@ -1,0 +1,92 @@
+// Command kdyn is a kubectl-like CLI for any resource of a Kubernetes API
+// server, built only on kubedyn's public API: api-resources, api-versions,
+// get (with -w), apply, patch, delete and diff. Its output matches kubectl
+// 1.36's byte for byte where kubectl's is deterministic. See README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// exitError carries an exit code other than 1 (diff's 1 for "differences
+// found", 2 for its errors), and whether the message was already printed.
+type exitError struct {
+	code   int
+	err    error
+	silent bool
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// run executes one kdyn command line and returns the process exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCommand(stdin, stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	code := 1
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+		if ee.silent {
+			return code
+		}
+		if ee.err != nil {
+			err = ee.err
+		}
+	}
+	fmt.Fprintln(stderr, errorLine(err))
+	return code
+}
+
+// newRootCommand builds the command tree with its global flags.
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	g := &globalFlags{}
+	root := &cobra.Command{
+		Use:   "kdyn",
+		Short: "kdyn talks to any Kubernetes API server about any resource, built-in or custom",
+		Long: `kdyn is a kubectl-like client built on kubedyn: discovery, a REST mapper
+and a dynamic client, with no compiled-in types. Its output matches kubectl 1.36's.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	g.addFlags(root)
+	s := &session{flags: g, in: stdin, out: stdout, errOut: stderr}
+	root.AddCommand(
+		newAPIResourcesCommand(s),
+		newAPIVersionsCommand(s),
+		newGetCommand(s),
+		newApplyCommand(s),
+		newPatchCommand(s),
+		newDeleteCommand(s),
+		newDiffCommand(s),
+	)
+	return root
+}

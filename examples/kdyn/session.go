@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+	"k8s.io/apimachinery/pkg/api/meta"
+
+	"github.com/kubedyn/kubedyn/discovery"
+	"github.com/kubedyn/kubedyn/dynamic"
+	"github.com/kubedyn/kubedyn/rest"
+	"github.com/kubedyn/kubedyn/restmapper"
+)
+
+// globalFlags are the flags every command takes, as kubectl's.
+type globalFlags struct {
+	kubeconfig string
+	context    string
+	namespace  string
+	cacheDir   string
+}
+
+func (g *globalFlags) addFlags(cmd *cobra.Command) {
+	f := cmd.PersistentFlags()
+	f.StringVar(&g.kubeconfig, "kubeconfig", "", "Path to the kubeconfig file to use (default: $KUBECONFIG, else ~/.kube/config)")
+	f.StringVar(&g.context, "context", "", "The name of the kubeconfig context to use")
+	f.StringVarP(&g.namespace, "namespace", "n", "", "If present, the namespace scope for this request (default: the context's namespace, else \"default\")")
+	f.StringVar(&g.cacheDir, "cache-dir", defaultCacheDir(), "Directory of the discovery cache (\"\" disables it)")
+}
+
+// defaultCacheDir is ~/.kube/cache/kdyn, beside kubectl's own cache.
+func defaultCacheDir() string {
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return ""
+	}
+	return filepath.Join(home, ".kube", "cache", "kdyn")
+}
+
+// session holds one command's streams and, once connect has run, its
+// clients. The clients are built lazily so that flag errors come first.
+type session struct {
+	flags       *globalFlags
+	in          io.Reader
+	out, errOut io.Writer
+
+	once       sync.Once
+	connectErr error
+	cfg        *rest.Config
+	rc         *rest.Client
+	disc       *discovery.Cached
+	mapper     *restmapper.Mapper
+	dyn        *dynamic.Client
+	// namespace is the namespace of namespaced requests: -n, else the
+	// context's, else "default". explicitNS says -n was given.
+	namespace  string
+	explicitNS bool
+	schemas    schemaCache
+}
+
+// connect loads the configuration and builds the clients once.
+func (s *session) connect() error {
+	s.once.Do(func() { s.connectErr = s.connectOnce() })
+	return s.connectErr
+}
+
+func (s *session) connectOnce() error {
+	cfg, err := rest.Load(rest.LoadOptions{KubeconfigPath: s.flags.kubeconfig, Context: s.flags.context})
+	if err != nil {
+		return err
+	}
+	cfg.UserAgent = "kdyn/v0 (kubedyn)"
+	cfg.WarningHandler = rest.NewWarningWriter(s.errOut, true)
+	rc, err := rest.NewClient(cfg)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", cfg.Host, err)
+	}
+	s.cfg, s.rc = cfg, rc
+	s.disc = discovery.NewCached(discovery.New(rc, discovery.Options{}), discovery.CacheOptions{Dir: s.flags.cacheDir})
+	s.mapper = restmapper.New(s.disc, restmapper.Options{
+		Warn: func(msg string) { fmt.Fprintf(s.errOut, "Warning: %s\n", msg) },
+	})
+	s.namespace, s.explicitNS = s.flags.namespace, s.flags.namespace != ""
+	if s.namespace == "" {
+		s.namespace = cfg.Namespace
+	}
+	if s.namespace == "" {
+		s.namespace = "default"
+	}
+	s.dyn, err = dynamic.New(rc, dynamic.Options{Mapper: s.mapper, DefaultNamespace: s.namespace, Schemas: s.disc})
+	return err
+}
+
+// handle returns the handle for mapping in namespace ns ("" for all
+// namespaces); cluster-scoped resources ignore ns.
+func (s *session) handle(m *meta.RESTMapping, ns string) *dynamic.ResourceHandle {
+	h := s.dyn.Resource(m.Resource)
+	if m.Scope.Name() == meta.RESTScopeNameNamespace && ns != "" {
+		h = h.Namespace(ns)
+	}
+	return h
+}
+
+// namespaced reports whether mapping is of a namespaced resource.
+func namespaced(m *meta.RESTMapping) bool { return m.Scope.Name() == meta.RESTScopeNameNamespace }
+
+// progress writes transient progress lines to stderr when it is a
+// terminal, and nothing otherwise.
+type progress struct {
+	w       io.Writer
+	enabled bool
+	shown   bool
+}
+
+func (s *session) progress() *progress {
+	f, ok := s.errOut.(*os.File)
+	return &progress{w: s.errOut, enabled: ok && term.IsTerminal(int(f.Fd()))}
+}
+
+// Printf replaces the progress line.
+func (p *progress) Printf(format string, args ...any) {
+	if !p.enabled {
+		return
+	}
+	fmt.Fprintf(p.w, "\r\x1b[K"+format, args...)
+	p.shown = true
+}
+
+// Done clears the progress line.
+func (p *progress) Done() {
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.shown = false
+	}
+}
+
+// cmdContext returns the command's context.
+func cmdContext(cmd *cobra.Command) context.Context {
+	if ctx := cmd.Context(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
+}
