@@ -33,7 +33,7 @@ type Binaries struct {
 
 // BuildOptions say which binaries to build and where to keep them.
 type BuildOptions struct {
-	Version     string    // Kubernetes version; DefaultVersion when empty (or $KUBEDYN_K8S_VERSION)
+	Version     string    // Kubernetes version (see ResolveVersion: "1.29" is its pinned patch); $KUBEDYN_K8S_VERSION, else DefaultVersion, when empty
 	EtcdVersion string    // DefaultEtcdVersion when empty
 	CacheDir    string    // CacheDir() when empty
 	Progress    io.Writer // where progress lines go; os.Stderr when nil
@@ -52,11 +52,11 @@ func CacheDir() string {
 
 func (o BuildOptions) withDefaults() BuildOptions {
 	if o.Version == "" {
-		o.Version = os.Getenv("KUBEDYN_K8S_VERSION")
+		o.Version = os.Getenv(VersionEnv)
 	}
-	if o.Version == "" {
-		o.Version = DefaultVersion
-	}
+	if v, err := ResolveVersion(o.Version); err == nil {
+		o.Version = v
+	} // else EnsureBinaries reports the bad version
 	if o.EtcdVersion == "" {
 		o.EtcdVersion = DefaultEtcdVersion
 	}
@@ -76,6 +76,9 @@ var versionRE = regexp.MustCompile(`^v1\.(\d+)\.(\d+)$`)
 // lock in the cache directory, so parallel runs wait for one another instead of racing.
 func EnsureBinaries(ctx context.Context, opts BuildOptions) (Binaries, error) {
 	o := opts.withDefaults()
+	if _, err := ResolveVersion(o.Version); err != nil {
+		return Binaries{}, fmt.Errorf("build control plane: %w", err)
+	}
 	m := versionRE.FindStringSubmatch(o.Version)
 	if m == nil {
 		return Binaries{}, fmt.Errorf("build control plane: version %q is not of the form v1.MINOR.PATCH", o.Version)
@@ -202,8 +205,10 @@ func buildKubernetes(ctx context.Context, o BuildOptions, minor int, kdir string
 	if minor < 36 {
 		tags = []string{"-tags", "providerless"}
 	}
-	tidy := append([]string{"mod", "tidy", "-e"}, tags...)
-	if _, err := goCmd(ctx, src, nil, tidy...); err != nil {
+	// go mod tidy takes no build tags (it considers all of them); -e lets it
+	// finish although older minors' cloud-provider test dependencies are no
+	// longer on the module proxy (providerless builds never import them).
+	if _, err := goCmd(ctx, src, nil, "mod", "tidy", "-e"); err != nil {
 		return fmt.Errorf("build kube-apiserver %s: go mod tidy: %w", o.Version, err)
 	}
 	ld := fmt.Sprintf("-s -w -X k8s.io/component-base/version.gitVersion=%s -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=%d -X k8s.io/component-base/version.gitTreeState=clean", o.Version, minor)

@@ -75,10 +75,15 @@ func acquire() (*Env, error) {
 		shared.err = fmt.Errorf("$%s is unset and this package's TestMain does not call cluster.Main, so no control plane can be started for it", KubeconfigEnv)
 		return nil, shared.err
 	}
-	fmt.Fprintf(os.Stderr, "kubedyn: $%s is unset; starting a control plane for this test binary\n", KubeconfigEnv)
+	opts, err := OptionsFromEnv()
+	if err != nil {
+		shared.err = fmt.Errorf("choose the control plane to start: %w", err)
+		return nil, shared.err
+	}
+	fmt.Fprintf(os.Stderr, "kubedyn: $%s is unset; starting a control plane (Kubernetes %s %s) for this test binary\n", KubeconfigEnv, opts.Build.Version, strings.Join(opts.ExtraAPIServerArgs, " "))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
-	shared.sup, shared.err = startSupervised(ctx, Options{})
+	shared.sup, shared.err = startSupervised(ctx, opts)
 	if shared.err == nil {
 		shared.env = shared.sup.env
 	}

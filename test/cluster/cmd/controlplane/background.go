@@ -44,7 +44,7 @@ func readState() (*state, error) {
 
 // up starts `controlplane serve` detached from this process, waits for it to be
 // ready and prints where it is.
-func up(ctx context.Context, opts cluster.Options) error {
+func up(ctx context.Context, choice cluster.ServerChoice) error {
 	if s, err := readState(); err == nil {
 		fmt.Fprintf(os.Stderr, "a control plane is already running (pid %d)\n", s.PID)
 		return describe(ctx, s.Kubeconfig)
@@ -53,10 +53,7 @@ func up(ctx context.Context, opts cluster.Options) error {
 	if err != nil {
 		return err
 	}
-	args := []string{"serve"}
-	if opts.Build.Version != "" {
-		args = []string{"-version", opts.Build.Version, "serve"}
-	}
+	args := []string{"-version", choice.Version, "-feature-gates", choice.FeatureGatesFlag(), "serve"}
 	cmd := exec.Command(exe, args...)
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}

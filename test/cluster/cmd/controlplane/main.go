@@ -6,9 +6,17 @@
 //	controlplane up               start one in the background; print its kubeconfig, version and groups
 //	controlplane env              print shell exports for the running one
 //	controlplane down             stop the running one
-//	controlplane test [pkgs...]   build, start, run go vet, the tests (with -race) and fuzz smoke runs, stop
+//	controlplane test [pkgs...]   build, start, run go vet, the tests (with -race) and fuzz smoke runs, stop;
+//	                              then, with KUBEDYN_COMPAT_SMOKE=1 (.ci/run sets it), the 1.29 smoke suite (smoke.go)
+//	controlplane matrix [flags]   run the integration suites against every pinned minor; print a table
 //
-// Flags: -version v1.MINOR.PATCH (default $KUBEDYN_K8S_VERSION or v1.36.3).
+// Flags before the subcommand choose the server (default: the environment's
+// $KUBEDYN_K8S_VERSION, $KUBEDYN_K8S_FEATURE_GATES and
+// $KUBEDYN_AGGREGATED_DISCOVERY, else v1.36.3):
+//
+//	-version 1.29 | v1.29.6       a pinned minor or a full version
+//	-feature-gates A=true,B=false kube-apiserver feature gates
+//	-aggregated-discovery=false   legacy discovery only (1.29 and older)
 package main
 
 import (
@@ -17,6 +25,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/kubedyn/kubedyn/test/cluster"
@@ -24,9 +33,11 @@ import (
 
 func main() {
 	fs := flag.NewFlagSet("controlplane", flag.ExitOnError)
-	version := fs.String("version", "", "Kubernetes version to build and run (default $KUBEDYN_K8S_VERSION or "+cluster.DefaultVersion+")")
+	version := fs.String("version", "", "Kubernetes version to build and run: a minor (1.29) or v1.MINOR.PATCH (default $"+cluster.VersionEnv+" or "+cluster.DefaultVersion+")")
+	gates := fs.String("feature-gates", "", "kube-apiserver feature gates, A=true,B=false (added to $"+cluster.FeatureGatesEnv+")")
+	aggregated := fs.String("aggregated-discovery", "", "false: turn aggregated discovery off (default $"+cluster.AggregatedDiscoveryEnv+", else on)")
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: controlplane [-version v1.X.Y] build|up|env|down|test [packages...]\n")
+		fmt.Fprintf(os.Stderr, "usage: controlplane [-version 1.X] [-feature-gates ...] [-aggregated-discovery=false] build|up|env|down|test [packages...]|matrix [flags]\n")
 		fs.PrintDefaults()
 	}
 	_ = fs.Parse(os.Args[1:])
@@ -36,8 +47,16 @@ func main() {
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer cancel()
-	opts := cluster.Options{Build: cluster.BuildOptions{Version: *version}}
-	var err error
+	choice, err := serverChoice(*version, *gates, *aggregated)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "controlplane: %v\n", err)
+		os.Exit(2)
+	}
+	opts, err := choice.Options()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "controlplane: %v\n", err)
+		os.Exit(2)
+	}
 	switch fs.Arg(0) {
 	case "build":
 		var b cluster.Binaries
@@ -46,7 +65,7 @@ func main() {
 			fmt.Printf("kube-apiserver: %s\nkubectl:        %s\netcd:           %s\n", b.KubeAPIServer, b.Kubectl, b.Etcd)
 		}
 	case "up":
-		err = up(ctx, opts)
+		err = up(ctx, choice)
 	case "serve":
 		err = serve(ctx, opts)
 	case "env":
@@ -55,6 +74,8 @@ func main() {
 		err = down()
 	case "test":
 		err = runTests(ctx, opts, fs.Args()[1:])
+	case "matrix":
+		err = runMatrix(ctx, fs.Args()[1:])
 	default:
 		fs.Usage()
 		os.Exit(2)
@@ -63,4 +84,37 @@ func main() {
 		fmt.Fprintf(os.Stderr, "controlplane %s: %v\n", fs.Arg(0), err)
 		os.Exit(1)
 	}
+}
+
+// serverChoice is the environment's choice of server with the command line's
+// flags on top.
+func serverChoice(version, gates, aggregated string) (cluster.ServerChoice, error) {
+	c, err := cluster.ServerChoiceFromEnv()
+	if err != nil {
+		return c, err
+	}
+	if version != "" {
+		if c.Version, err = cluster.ResolveVersion(version); err != nil {
+			return c, fmt.Errorf("-version: %w", err)
+		}
+	}
+	extra, err := cluster.ParseFeatureGates(gates)
+	if err != nil {
+		return c, fmt.Errorf("-feature-gates: %w", err)
+	}
+	for k, v := range extra {
+		c.FeatureGates[k] = v
+	}
+	if aggregated != "" {
+		on, err := strconv.ParseBool(aggregated)
+		if err != nil {
+			return c, fmt.Errorf("-aggregated-discovery: %q is not true or false", aggregated)
+		}
+		if !on {
+			c = c.WithoutAggregatedDiscovery()
+		} else {
+			delete(c.FeatureGates, "AggregatedDiscoveryEndpoint")
+		}
+	}
+	return c, nil
 }

@@ -17,15 +17,40 @@ import (
 // runTests is the project's whole test run: build and start one control plane,
 // then go vet, the unit and integration tests with -race, a bounded fuzz run of
 // every fuzz target, and test/bench's interop tests, all against that one
-// server; stop it at the end, whatever happened.
+// server; stop it at the end, whatever happened. A whole run (no packages
+// named) then runs the compatibility smoke suite against 1.29 (smoke.go)
+// when $KUBEDYN_COMPAT_SMOKE asks for it.
 func runTests(ctx context.Context, opts cluster.Options, pkgs []string) error {
-	if len(pkgs) == 0 {
+	start := time.Now()
+	whole := len(pkgs) == 0
+	if whole {
 		pkgs = []string{"./..."}
 	}
+	failed, err := runSuites(ctx, opts, pkgs)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !whole:
+	case smokeEnabled():
+		failed = append(failed, runSmoke(ctx)...)
+	default:
+		fmt.Fprintf(os.Stderr, "\nkubedyn: compat smoke against %s not run (%s=1 runs it; .ci/run does)\n", compatSmokeVersion, compatSmokeEnv)
+	}
+	fmt.Fprintf(os.Stderr, "\nkubedyn: whole run took %s\n", time.Since(start).Round(time.Second))
+	if len(failed) > 0 {
+		return fmt.Errorf("failed: %s", strings.Join(failed, "; "))
+	}
+	return nil
+}
+
+// runSuites runs vet, the tests, the fuzz smoke runs and test/bench's checks
+// against one control plane started from opts, and returns what failed.
+func runSuites(ctx context.Context, opts cluster.Options, pkgs []string) ([]string, error) {
 	start := time.Now()
 	cp, err := cluster.Start(ctx, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer cp.Stop()
 	env := cp.Env()
@@ -54,11 +79,7 @@ func runTests(ctx context.Context, opts cluster.Options, pkgs []string) error {
 		step("bench vet", filepath.Join("test", "bench"), "vet", "./...")
 		step("bench interop tests", filepath.Join("test", "bench"), "test", "-count=1", "-run", "Interop|Equal", "./...")
 	}
-	fmt.Fprintf(os.Stderr, "\nkubedyn: whole run took %s\n", time.Since(start).Round(time.Second))
-	if len(failed) > 0 {
-		return fmt.Errorf("failed: %s", strings.Join(failed, "; "))
-	}
-	return nil
+	return failed, nil
 }
 
 // defaultFuzzTime is the -fuzztime of each target in the test run: a count
