@@ -1,0 +1,275 @@
+package unstructured
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+
+	k8su "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+)
+
+// ManifestError reports a manifest document that could not be read.
+type ManifestError struct {
+	// Doc is the 1-based position of the document among the non-empty
+	// documents of the stream (documents holding only comments, blank
+	// lines or null are skipped and not counted).
+	Doc int
+	// Item is the 1-based position of the failing item when the document
+	// is a list (kind: List), else 0.
+	Item int
+	// Line is the 1-based line, within the whole stream, of the error when
+	// the YAML or JSON parser names one, else of the document's first line
+	// of content; 0 when unknown.
+	Line int
+	Err  error
+}
+
+func (e *ManifestError) Error() string {
+	s := fmt.Sprintf("unstructured: manifest document %d", e.Doc)
+	if e.Line > 0 {
+		s += fmt.Sprintf(" (line %d)", e.Line)
+	}
+	if e.Item > 0 {
+		s += fmt.Sprintf(", item %d", e.Item)
+	}
+	return s + ": " + e.Err.Error()
+}
+
+func (e *ManifestError) Unwrap() error { return e.Err }
+
+// ManifestReader reads Kubernetes objects from a stream of YAML or JSON
+// documents, one object at a time. See ReadManifests for the format.
+// A ManifestReader is not safe for concurrent use.
+type ManifestReader struct {
+	br        *bufio.Reader
+	started   bool
+	json      *jsonManifests // set in JSON mode
+	line      int            // lines read so far (YAML mode)
+	carry     []byte         // a separator line read ahead: the next document's first line
+	carryLine int            // its line number
+	docs      int            // non-empty documents seen
+	pending   []*k8su.Unstructured
+	err       error // sticky: a read error, or any error in JSON mode
+}
+
+// NewManifestReader returns a ManifestReader reading from r.
+func NewManifestReader(r io.Reader) *ManifestReader {
+	return &ManifestReader{br: bufio.NewReaderSize(r, 64<<10)}
+}
+
+// ReadManifests reads every object from a stream of Kubernetes manifests:
+//
+//   - YAML documents separated by lines starting with "---" (a line "..."
+//     also ends a document); documents holding only comments, blank lines
+//     or null are skipped;
+//   - or, when the first byte that is not whitespace is '{', a stream of
+//     JSON objects separated by whitespace (what kubectl get -o json and
+//     jq -c print).
+//
+// A document with an "items" member (kind: List, or any *List kind) is
+// expanded into its items, which get the list's apiVersion and kind minus
+// "List" when they have neither (as apimachinery's decoder does). Every
+// object must have a kind. Numbers are int64 when they are integers and
+// float64 otherwise, exactly as apimachinery's UnstructuredJSONScheme
+// decodes them (YAML goes through sigs.k8s.io/yaml's YAMLToJSON, as
+// kubectl's does).
+//
+// Reading goes on past a YAML document that fails: the result holds every
+// object that was read, and the error joins a *ManifestError per failed
+// document (naming the document, the list item and the line within the
+// stream). In a JSON stream, and on a read error, reading stops at the
+// first error.
+func ReadManifests(r io.Reader) ([]*k8su.Unstructured, error) {
+	mr := NewManifestReader(r)
+	var objs []*k8su.Unstructured
+	var errs []error
+	for {
+		obj, err := mr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err)
+			if mr.err != nil {
+				break
+			}
+			continue
+		}
+		objs = append(objs, obj)
+	}
+	return objs, errors.Join(errs...)
+}
+
+// Next returns the next object of the stream, or io.EOF at its end. After a
+// *ManifestError in a YAML stream the next call moves on to the next
+// document; in a JSON stream, and after a read error, every later call
+// returns the same error.
+func (m *ManifestReader) Next() (*k8su.Unstructured, error) {
+	for len(m.pending) == 0 {
+		if m.err != nil {
+			return nil, m.err
+		}
+		if !m.started {
+			if err := m.start(); err != nil {
+				m.err = err
+				return nil, err
+			}
+		}
+		var err error
+		if m.json != nil {
+			err = m.nextJSON()
+		} else {
+			err = m.nextYAML()
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	obj := m.pending[0]
+	m.pending[0] = nil
+	m.pending = m.pending[1:]
+	return obj, nil
+}
+
+// start skips a byte-order mark and leading whitespace and picks the mode.
+func (m *ManifestReader) start() error {
+	m.started = true
+	if b, err := m.br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		m.br.Discard(3) //nolint:errcheck // Peek saw the bytes
+	}
+	var off int64
+	lines := 0
+	for {
+		c, err := m.br.ReadByte()
+		if err == io.EOF {
+			m.err = io.EOF
+			return io.EOF
+		} else if err != nil {
+			return fmt.Errorf("unstructured: reading manifests: %w", err)
+		}
+		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
+			off++
+			if c == '\n' {
+				lines++
+			}
+			continue
+		}
+		m.br.UnreadByte() //nolint:errcheck // a byte was just read
+		if c == '{' {
+			m.json = newJSONManifests(m.br, off, lines)
+			return nil
+		}
+		m.line = lines
+		return nil
+	}
+}
+
+// nextJSON reads the next JSON object of the stream into pending.
+func (m *ManifestReader) nextJSON() error {
+	j := m.json
+	d := j.dec
+	if _, ok := d.s.skipSpace(); !ok {
+		if d.s.rerr != nil && !errors.Is(d.s.rerr, io.EOF) {
+			m.err = fmt.Errorf("unstructured: reading manifests: %w", d.s.rerr)
+		} else {
+			m.err = io.EOF
+		}
+		return m.err
+	}
+	m.docs++
+	start := d.s.base + int64(d.s.pos)
+	j.lines.forget(start)
+	startLine := j.lines.line(start)
+	mapping, err := d.topObject()
+	if err != nil {
+		line := startLine
+		var se *SyntaxError
+		if errors.As(err, &se) {
+			line = j.lines.line(se.Offset)
+		}
+		m.err = &ManifestError{Doc: m.docs, Line: line, Err: err}
+		return m.err
+	}
+	obj, err := toObject(mapping)
+	if err == nil {
+		err = m.expand(obj, startLine)
+	} else {
+		err = &ManifestError{Doc: m.docs, Line: startLine, Err: err}
+	}
+	if err != nil {
+		m.err = err
+	}
+	return err
+}
+
+// nextYAML reads the next non-empty YAML document into pending.
+func (m *ManifestReader) nextYAML() error {
+	doc, start, content, err := m.readDoc()
+	if err != nil {
+		m.err = err
+		return err
+	}
+	m.docs++
+	js, err := yaml.YAMLToJSON(doc)
+	if err != nil {
+		last := start + bytes.Count(bytes.TrimSuffix(doc, []byte("\n")), []byte("\n"))
+		line, msg := yamlLine(err.Error(), start, last)
+		if line == 0 {
+			line = content
+		}
+		return &ManifestError{Doc: m.docs, Line: line, Err: errors.New(msg)}
+	}
+	if bytes.Equal(js, []byte("null")) {
+		m.docs-- // a document of only null (or ~) counts as empty
+		return nil
+	}
+	obj, err := Decode(bytes.NewReader(js))
+	if err != nil {
+		return &ManifestError{Doc: m.docs, Line: content, Err: err}
+	}
+	return m.expand(obj, content)
+}
+
+// expand queues obj, or a list's items, checking that each has a kind.
+func (m *ManifestReader) expand(obj any, line int) error {
+	switch t := obj.(type) {
+	case *k8su.Unstructured:
+		m.pending = append(m.pending, t)
+	case *k8su.UnstructuredList:
+		items := make([]*k8su.Unstructured, 0, len(t.Items))
+		for i := range t.Items {
+			item := &t.Items[i]
+			if item.GetKind() == "" {
+				return &ManifestError{Doc: m.docs, Item: i + 1, Line: line, Err: fmt.Errorf("list item has no kind (list kind %q)", t.GetKind())}
+			}
+			items = append(items, item)
+		}
+		m.pending = append(m.pending, items...)
+	}
+	return nil
+}
+
+// yamlLineRE finds the line a go-yaml error names.
+var yamlLineRE = regexp.MustCompile(`\bline (\d+)\b`)
+
+// yamlLine rewrites the first "line N" of a go-yaml error, which counts
+// from the document's first line (start), into a line of the whole stream,
+// no later than the document's last line (go-yaml may name the line after
+// the end for errors at the end of the input).
+func yamlLine(msg string, start, last int) (int, string) {
+	loc := yamlLineRE.FindStringSubmatchIndex(msg)
+	if loc == nil {
+		return 0, msg
+	}
+	n, err := strconv.Atoi(msg[loc[2]:loc[3]])
+	if err != nil {
+		return 0, msg
+	}
+	abs := min(start+n-1, last)
+	return abs, msg[:loc[2]] + strconv.Itoa(abs) + msg[loc[3]:]
+}
