@@ -103,6 +103,8 @@ func sanitizeRules() []sanitizeRule {
 		r("batch", "Job", "spec.selector", "", "spec.manualSelector: true", "generated from the Job's uid; a create with it is rejected", manualSelector),
 		r("batch", "Job", `spec.template.metadata.labels["controller-uid"]`, "", "spec.manualSelector: true", "the source Job's uid", manualSelector),
 		r("batch", "Job", `spec.template.metadata.labels["batch.kubernetes.io/controller-uid"]`, "", "spec.manualSelector: true", "the source Job's uid", manualSelector),
+		r("batch", "Job", `metadata.labels["controller-uid"]`, "", "spec.manualSelector: true", "copied from the template: the source Job's uid", manualSelector),
+		r("batch", "Job", `metadata.labels["batch.kubernetes.io/controller-uid"]`, "", "spec.manualSelector: true", "copied from the template: the source Job's uid", manualSelector),
 		r("apps", "Deployment", `metadata.annotations["deployment.kubernetes.io/revision"]`, "", "", "the source controller's rollout counter", always),
 	}
 }
@@ -130,7 +132,8 @@ func SanitizedFields() []SanitizedField {
 // healthCheckNodePort; a PersistentVolumeClaim's volumeName and binding
 // annotations; a PersistentVolume's claimRef uid and resourceVersion; a
 // Pod's nodeName; a Job's generated selector and controller-uid template
-// labels (unless spec.manualSelector); a Deployment's revision annotation.
+// labels, and the same labels on the Job itself (unless
+// spec.manualSelector); a Deployment's revision annotation.
 // SanitizedFields lists each with its reason. Kept: labels, other
 // annotations, finalizers, generateName, and everything in spec. Labels or
 // annotations left empty are removed. It fails only on a nil object or on

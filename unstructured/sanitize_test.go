@@ -112,10 +112,10 @@ func TestSanitize(t *testing.T) {
 		},
 		{
 			name: "job loses its generated selector",
-			in: map[string]any{"apiVersion": "batch/v1", "kind": "Job", "metadata": map[string]any{"name": "j"}, "spec": map[string]any{
+			in: map[string]any{"apiVersion": "batch/v1", "kind": "Job", "metadata": map[string]any{"name": "j", "labels": map[string]any{"controller-uid": "u", "batch.kubernetes.io/controller-uid": "u", "job-name": "j"}}, "spec": map[string]any{
 				"selector": map[string]any{"matchLabels": map[string]any{"batch.kubernetes.io/controller-uid": "u"}},
 				"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"controller-uid": "u", "batch.kubernetes.io/controller-uid": "u", "job-name": "j"}}}}},
-			want: map[string]any{"apiVersion": "batch/v1", "kind": "Job", "metadata": map[string]any{"name": "j"}, "spec": map[string]any{
+			want: map[string]any{"apiVersion": "batch/v1", "kind": "Job", "metadata": map[string]any{"name": "j", "labels": map[string]any{"job-name": "j"}}, "spec": map[string]any{
 				"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"job-name": "j"}}}}},
 		},
 		{
