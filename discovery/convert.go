@@ -26,7 +26,8 @@ func fromAggregated(l *groupDiscoveryList, into *result) {
 		for j := range g.Versions {
 			v := &g.Versions[j]
 			gv := schema.GroupVersion{Group: g.Metadata.Name, Version: v.Version}
-			group.Versions = append(group.Versions, metav1.GroupVersionForDiscovery{GroupVersion: gv.String(), Version: v.Version})
+			gvs := gv.String()
+			group.Versions = append(group.Versions, metav1.GroupVersionForDiscovery{GroupVersion: gvs, Version: v.Version})
 			if v.Freshness == freshnessStale {
 				if into.failed == nil {
 					into.failed = map[schema.GroupVersion]error{}
@@ -34,7 +35,7 @@ func fromAggregated(l *groupDiscoveryList, into *result) {
 				into.failed[gv] = &StaleError{GroupVersion: gv}
 				continue
 			}
-			into.lists = append(into.lists, resourceList(gv, v.Resources))
+			into.lists = append(into.lists, resourceList(gv, gvs, v.Resources))
 		}
 		if len(group.Versions) > 0 {
 			group.PreferredVersion = group.Versions[0]
@@ -43,14 +44,18 @@ func fromAggregated(l *groupDiscoveryList, into *result) {
 	}
 }
 
-// resourceList converts one aggregated version into an APIResourceList, with
+// resourceList converts one aggregated version (gvs is gv.String()) into an APIResourceList, with
 // each subresource following its parent as legacy discovery lists it
 // ("deployments/status").
-func resourceList(gv schema.GroupVersion, rs []resourceDiscovery) *metav1.APIResourceList {
+func resourceList(gv schema.GroupVersion, gvs string, rs []resourceDiscovery) *metav1.APIResourceList {
+	n := len(rs)
+	for i := range rs {
+		n += len(rs[i].Subresources)
+	}
 	list := &metav1.APIResourceList{
 		TypeMeta:     metav1.TypeMeta{Kind: "APIResourceList", APIVersion: "v1"},
-		GroupVersion: gv.String(),
-		APIResources: []metav1.APIResource{},
+		GroupVersion: gvs,
+		APIResources: make([]metav1.APIResource, 0, n),
 	}
 	for i := range rs {
 		r := &rs[i]

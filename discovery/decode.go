@@ -1,10 +1,10 @@
 package discovery
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"mime"
-	"strings"
 
 	"github.com/kubedyn/kubedyn/rest"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -29,11 +29,12 @@ func isAggregated(contentType string) (bool, error) {
 	return true, nil
 }
 
-// decodeAggregated decodes an aggregated discovery list.
+// decodeAggregated decodes an aggregated discovery list with the
+// single-pass decoder of aggjson.go.
 func decodeAggregated(body []byte) (*groupDiscoveryList, error) {
 	var l groupDiscoveryList
-	if err := strictJSON(body, &l); err != nil {
-		return nil, err
+	if err := unmarshalAggregated(body, &l); err != nil {
+		return nil, explainJSON(body, err)
 	}
 	if l.Kind != "APIGroupDiscoveryList" {
 		return nil, fmt.Errorf("not an APIGroupDiscoveryList (kind %q)", l.Kind)
@@ -57,12 +58,17 @@ func decodeLegacy(body []byte, kind string, into any) error {
 // strictJSON decodes one JSON value, explaining a body that is not JSON
 // (an HTML error page, a truncated answer) with a snippet.
 func strictJSON(body []byte, into any) error {
-	trimmed := strings.TrimSpace(string(body))
-	if trimmed == "" {
+	return explainJSON(body, json.Unmarshal(body, into))
+}
+
+// explainJSON turns a decoding error of body into one that says what the
+// body was: empty, or a snippet of it. nil stays nil.
+func explainJSON(body []byte, err error) error {
+	if err == nil {
+		return nil
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
 		return fmt.Errorf("empty body")
 	}
-	if err := json.Unmarshal(body, into); err != nil {
-		return fmt.Errorf("invalid JSON (%v): %s", err, rest.Snippet(body, 120))
-	}
-	return nil
+	return fmt.Errorf("invalid JSON (%v): %s", err, rest.Snippet(body, 120))
 }
