@@ -54,17 +54,63 @@ func NewIndex(groups []metav1.APIGroup, lists []*metav1.APIResourceList) *Index 
 	return &Index{s: buildSnapshot(groups, lists, time.Time{})}
 }
 
+// builder holds the scratch state of one buildSnapshot.
+type builder struct {
+	s        *snapshot
+	entries  []entry            // backing store of every entry, sized up front
+	mappings []meta.RESTMapping // backing store of every mapping, sized up front
+	kinds    []kindEntry        // per list: the entry owning each kind
+	// Slabs the first element of each map value is cut from (most keys
+	// have one), so building does not allocate once per key; capacities
+	// are cut to 1, so a second element moves the value out of the slab.
+	ptrSlab []*entry
+	strSlab []string
+	scSlab  []shortcut
+}
+
+// one returns a one-element slice holding v, cut from *slab when it has room.
+func one[T any](slab *[]T, v T) []T {
+	if len(*slab) == 0 {
+		return []T{v}
+	}
+	out := (*slab)[:1:1]
+	*slab = (*slab)[1:]
+	out[0] = v
+	return out
+}
+
+// kindEntry is one kind of a list and the entry that owns it.
+type kindEntry struct {
+	gk schema.GroupKind
+	e  *entry
+}
+
 func buildSnapshot(groups []metav1.APIGroup, lists []*metav1.APIResourceList, fetched time.Time) *snapshot {
+	n := 0
+	for _, l := range lists {
+		if l != nil {
+			n += len(l.APIResources)
+		}
+	}
 	s := &snapshot{
 		groups:     groups,
 		lists:      make(map[string]*metav1.APIResourceList, len(lists)),
-		byResource: map[string][]*entry{},
-		byKind:     map[schema.GroupKind][]*entry{},
-		names:      map[string][]string{},
+		byResource: make(map[string][]*entry, 2*n),
+		byKind:     make(map[schema.GroupKind][]*entry, 2*n),
+		names:      make(map[string][]string, 2*n),
 		shortcuts:  map[string][]shortcut{},
 		categories: map[string][]schema.GroupResource{},
-		known:      map[string]bool{},
+		known:      make(map[string]bool, len(groups)),
+		all:        make([]*entry, 0, n),
 		fetched:    fetched,
+	}
+	b := &builder{
+		s:        s,
+		entries:  make([]entry, 0, n),
+		mappings: make([]meta.RESTMapping, 0, n),
+		ptrSlab:  make([]*entry, 4*n),
+		strSlab:  make([]string, 2*n),
+		scSlab:   make([]shortcut, n),
 	}
 	for _, l := range lists {
 		if l != nil {
@@ -80,7 +126,7 @@ func buildSnapshot(groups []metav1.APIGroup, lists []*metav1.APIResourceList, fe
 			if l == nil {
 				continue
 			}
-			s.addList(gv, l, rank)
+			b.addList(gv, l, rank)
 			rank++
 		}
 	}
@@ -109,41 +155,75 @@ func orderedVersions(g metav1.APIGroup) []string {
 	return out
 }
 
-func (s *snapshot) addList(gv schema.GroupVersion, l *metav1.APIResourceList, rank int) {
-	kinds := map[schema.GroupKind]*entry{}
+func (b *builder) addList(gv schema.GroupVersion, l *metav1.APIResourceList, rank int) {
+	s := b.s
+	b.kinds = b.kinds[:0]
 	for i := range l.APIResources {
 		r := &l.APIResources[i]
 		if r.Name == "" || r.Kind == "" || strings.Contains(r.Name, "/") {
 			continue
 		}
-		e := newEntry(gv, r, rank)
+		e := b.newEntry(gv, r, rank)
 		s.all = append(s.all, e)
-		s.addResourceKey(strings.ToLower(r.Name), e)
-		if e.singular != strings.ToLower(r.Name) {
-			s.addResourceKey(e.singular, e)
+		lower := strings.ToLower(r.Name)
+		b.addResourceKey(lower, e)
+		if e.singular != lower {
+			b.addResourceKey(e.singular, e)
 		}
 		// Like apimachinery's DefaultRESTMapper, the last resource of a
 		// group-version that declares a kind owns it.
-		kinds[schema.GroupKind{Group: gv.Group, Kind: r.Kind}] = e
-		kinds[schema.GroupKind{Group: gv.Group, Kind: strings.ToLower(r.Kind)}] = e
-		s.addName(r.Name, gv.Group)
+		b.setKind(schema.GroupKind{Group: gv.Group, Kind: r.Kind}, e)
+		if lk := strings.ToLower(r.Kind); lk != r.Kind {
+			b.setKind(schema.GroupKind{Group: gv.Group, Kind: lk}, e)
+		}
+		b.addName(r.Name, gv.Group)
 		if r.SingularName != "" {
-			s.addName(r.SingularName, gv.Group)
+			b.addName(r.SingularName, gv.Group)
 		}
 		gr := schema.GroupResource{Group: gv.Group, Resource: r.Name}
 		for _, sn := range r.ShortNames {
-			s.addShortcut(sn, shortcut{group: gv.Group, long: gr})
+			b.addShortcut(sn, shortcut{group: gv.Group, long: gr})
 		}
 		for _, c := range r.Categories {
-			s.categories[c] = appendUniqueGR(s.categories[c], gr)
+			s.addCategory(c, gr)
 		}
 	}
-	for gk, e := range kinds {
-		s.byKind[gk] = append(s.byKind[gk], e)
+	for _, k := range b.kinds {
+		if es := s.byKind[k.gk]; es != nil {
+			s.byKind[k.gk] = append(es, k.e)
+		} else {
+			s.byKind[k.gk] = one(&b.ptrSlab, k.e)
+		}
 	}
 }
 
-func newEntry(gv schema.GroupVersion, r *metav1.APIResource, rank int) *entry {
+// setKind makes e the owner of gk in the current list.
+func (b *builder) setKind(gk schema.GroupKind, e *entry) {
+	for i := range b.kinds {
+		if b.kinds[i].gk == gk {
+			b.kinds[i].e = e
+			return
+		}
+	}
+	b.kinds = append(b.kinds, kindEntry{gk: gk, e: e})
+}
+
+// addCategory adds gr to category c once. Lists are added group by group,
+// so a resource already in c (from another version of its group) is among
+// the last members, those of its group.
+func (s *snapshot) addCategory(c string, gr schema.GroupResource) {
+	members := s.categories[c]
+	for i := len(members) - 1; i >= 0 && members[i].Group == gr.Group; i-- {
+		if members[i] == gr {
+			return
+		}
+	}
+	s.categories[c] = append(members, gr)
+}
+
+// newEntry returns the entry of resource r of gv, from the builder's
+// backing stores.
+func (b *builder) newEntry(gv schema.GroupVersion, r *metav1.APIResource, rank int) *entry {
 	scope := meta.RESTScopeNamespace
 	if !r.Namespaced {
 		scope = meta.RESTScopeRoot
@@ -153,54 +233,60 @@ func newEntry(gv schema.GroupVersion, r *metav1.APIResource, rank int) *entry {
 		_, sg := meta.UnsafeGuessKindToResource(gv.WithKind(r.Kind))
 		singular = sg.Resource
 	}
-	return &entry{
-		mapping: &meta.RESTMapping{
-			Resource:         gv.WithResource(r.Name),
-			GroupVersionKind: gv.WithKind(r.Kind),
-			Scope:            scope,
-		},
-		singular: singular,
-		rank:     rank,
-	}
+	b.mappings = append(b.mappings, meta.RESTMapping{
+		Resource:         gv.WithResource(r.Name),
+		GroupVersionKind: gv.WithKind(r.Kind),
+		Scope:            scope,
+	})
+	b.entries = append(b.entries, entry{mapping: &b.mappings[len(b.mappings)-1], singular: singular, rank: rank})
+	return &b.entries[len(b.entries)-1]
 }
 
-func (s *snapshot) addResourceKey(key string, e *entry) {
-	for _, old := range s.byResource[key] {
+func (b *builder) addResourceKey(key string, e *entry) {
+	es := b.s.byResource[key]
+	for _, old := range es {
 		if old == e {
 			return
 		}
 	}
-	s.byResource[key] = append(s.byResource[key], e)
+	if es == nil {
+		b.s.byResource[key] = one(&b.ptrSlab, e)
+		return
+	}
+	b.s.byResource[key] = append(es, e)
 }
 
 // addShortcut records a short name once per resource: kubectl lists it
-// once per version but warns about each other resource only once.
-func (s *snapshot) addShortcut(name string, sc shortcut) {
-	for _, old := range s.shortcuts[name] {
+// once per version but warns about each other resource only once. Only
+// the resources after the first can lose a short name, so only they get
+// kubectl's warning.
+func (b *builder) addShortcut(name string, sc shortcut) {
+	scs := b.s.shortcuts[name]
+	for _, old := range scs {
 		if old.long == sc.long {
 			return
 		}
 	}
+	if scs == nil {
+		b.s.shortcuts[name] = one(&b.scSlab, sc)
+		return
+	}
 	sc.warning = shortWarning(name, sc.long)
-	s.shortcuts[name] = append(s.shortcuts[name], sc)
+	b.s.shortcuts[name] = append(scs, sc)
 }
 
-func (s *snapshot) addName(name, group string) {
-	for _, g := range s.names[name] {
+func (b *builder) addName(name, group string) {
+	gs := b.s.names[name]
+	for _, g := range gs {
 		if g == group {
 			return
 		}
 	}
-	s.names[name] = append(s.names[name], group)
-}
-
-func appendUniqueGR(list []schema.GroupResource, gr schema.GroupResource) []schema.GroupResource {
-	for _, x := range list {
-		if x == gr {
-			return list
-		}
+	if gs == nil {
+		b.s.names[name] = one(&b.strSlab, group)
+		return
 	}
-	return append(list, gr)
+	b.s.names[name] = append(gs, group)
 }
 
 // Resolve returns the mapping for one resource string as Mapper.Resolve
