@@ -40,4 +40,75 @@
 //
 // Marshal and Encode write the same bytes as encoding/json (and so as
 // UnstructuredJSONScheme) without reflection.
+//
+// # Manifests
+//
+// ReadManifests and the streaming NewManifestReader read what kubectl apply
+// -f reads: YAML documents separated by "---" lines (comments, blank and
+// null documents skipped), or a stream of JSON objects. A document with
+// "items" (kind: List) is expanded into its items. YAML goes through
+// sigs.k8s.io/yaml and then this package's decoder, so numbers are int64 or
+// float64 exactly as apimachinery decodes them. A *ManifestError names the
+// document (1-based, among the non-empty ones), the list item, and the line
+// within the whole stream: go-yaml's line numbers, which count within one
+// document, are translated. Reading goes on past a broken YAML document;
+// ReadManifests returns every object it could read with one error per
+// broken document.
+//
+// # Paths
+//
+// Get, Set and Remove reach into an object by a path such as
+//
+//	spec.template.spec.containers[name=nginx].image
+//	metadata.annotations["example.com/a.b"]
+//	spec.containers[0].ports[-1]
+//
+// (field names, ["quoted"] names for keys with dots, list indexes with
+// negative ones counting from the end, and [key=value] selectors that must
+// match exactly one element; ParsePath has the grammar; a parsed Path can be
+// reused). They never panic: a *PathError names the operation, the step that
+// failed and what was found there, and wraps ErrNotFound, ErrWrongType,
+// ErrNoMatch, ErrAmbiguous or ErrNumber for errors.Is. GetString, GetBool,
+// GetMap and GetSlice check the type; GetInt64 and GetFloat64 (and ToInt64,
+// ToFloat64) accept any numeric type an object may hold — int64 from a
+// decoder, float64 from encoding/json, json.Number, a Go int — and fail on
+// fractions and overflow instead of truncating. Set deep-copies its value
+// and converts Go types (int, []string, map[string]string) to the JSON
+// types apimachinery's DeepCopy expects, where apimachinery's SetNestedField
+// would panic later.
+//
+// # Typed conversion
+//
+// ToTyped[T] and ToTypedStrict[T] (which reports fields T lacks) convert to
+// a typed struct, FromTyped back, through
+// runtime.DefaultUnstructuredConverter; errors name the object's kind and
+// name and the Go type, and converter panics become errors.
+//
+// # Diff and Sanitize
+//
+// Diff reports the differences between two objects with go-cmp, optionally
+// ignoring the fields the server sets (ServerFields), status, more paths, and
+// int64/float64 spellings of the same number. Sanitize copies an object read
+// from a server without what that server populated, so the copy can be
+// created elsewhere (backups, GitOps): metadata such as uid,
+// resourceVersion and managedFields on every object, status, ownerReferences
+// and kubectl's last-applied annotation unless kept by SanitizeOptions, and
+// a data-driven table of per-kind fields (a Service's allocated clusterIP
+// and nodePorts, a PersistentVolumeClaim's volumeName, a Job's generated
+// selector, ...) that SanitizedFields lists with the reason for each. An
+// integration test shows the server refusing naive copies and accepting
+// sanitized ones.
+//
+// # Lean copies
+//
+// Lean (a copy) and LeanInPlace prepare objects for a long-lived cache, for
+// example as an informer's transform: they drop metadata.managedFields and
+// intern keys and string values with Go's unique package, which needs no
+// table of its own and lets unused strings be collected. For 10,000 pods in
+// the server's shape (BenchmarkLeanMemory, live heap after GC), an
+// apimachinery-decoded list holds about 25 KB per pod and its Lean copies
+// about 12 KB; this package's decoder already shares keys and short values
+// within one list (21 KB per pod, 12.5 KB without managedFields), and Lean
+// brings that to 12 KB while also sharing strings across lists and watch
+// events.
 package unstructured

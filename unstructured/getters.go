@@ -74,12 +74,12 @@ func GetSlice(obj map[string]any, path string) ([]any, error) {
 // came from a JSON decoder (int64), encoding/json into any (float64), a
 // json.Number or Go code (int): see ToInt64.
 func GetInt64(obj map[string]any, path string) (int64, error) {
-	return getNumber(obj, path, ToInt64)
+	return getNumber(obj, path, "an int64", ToInt64)
 }
 
 // GetFloat64 returns the number at path in obj as a float64: see ToFloat64.
 func GetFloat64(obj map[string]any, path string) (float64, error) {
-	return getNumber(obj, path, ToFloat64)
+	return getNumber(obj, path, "a float64", ToFloat64)
 }
 
 func getAs[T any](obj map[string]any, path, want string, conv func(any) (T, bool)) (T, error) {
@@ -99,7 +99,7 @@ func getAs[T any](obj map[string]any, path, want string, conv func(any) (T, bool
 	return t, nil
 }
 
-func getNumber[T any](obj map[string]any, path string, conv func(any) (T, error)) (T, error) {
+func getNumber[T any](obj map[string]any, path, want string, conv func(any) (T, error)) (T, error) {
 	var zero T
 	p, err := parseFor("get", path)
 	if err != nil {
@@ -111,7 +111,7 @@ func getNumber[T any](obj map[string]any, path string, conv func(any) (T, error)
 	}
 	n, err := conv(v)
 	if err != nil {
-		return zero, p.pathErr("get", len(p.segs)-1, err, "%s", describe(v))
+		return zero, p.pathErr("get", len(p.segs)-1, err, "reading %s", want)
 	}
 	return n, nil
 }
