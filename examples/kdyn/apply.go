@@ -154,6 +154,11 @@ func (s *session) resolveObject(ctx context.Context, d manifest.Doc) (*dynamic.R
 		}
 		return nil, fmt.Errorf("%s: %w", d.Where(), err)
 	}
+	// kubectl sets the namespace it picked on the object before applying
+	// (so it is part of the last-applied configuration).
+	if ns := h.NamespaceName(); ns != "" {
+		obj.SetNamespace(ns)
+	}
 	return h, nil
 }
 

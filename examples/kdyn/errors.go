@@ -31,6 +31,9 @@ func errorLine(err error) string {
 
 func statusLine(se *apierrors.StatusError) string {
 	st := se.ErrStatus
+	if st.Reason == metav1.StatusReasonInvalid {
+		return invalidLine(st)
+	}
 	msg := oneLine(st.Message)
 	if msg == "" {
 		msg = oneLine(se.Error())
@@ -44,4 +47,36 @@ func statusLine(se *apierrors.StatusError) string {
 // oneLine keeps a message on one line.
 func oneLine(s string) string {
 	return strings.ReplaceAll(strings.TrimSpace(s), "\n", " ")
+}
+
+// invalidLine words a 422 Invalid as kubectl does ("The ConfigMap "x" is
+// invalid: metadata.name: Invalid value: ..."), with several causes joined
+// on one line.
+func invalidLine(st metav1.Status) string {
+	s := "The request is invalid"
+	d := st.Details
+	if d == nil {
+		if st.Message != "" {
+			s += ": " + oneLine(st.Message)
+		}
+		return s
+	}
+	if d.Kind != "" || d.Name != "" {
+		s = fmt.Sprintf("The %s %q is invalid", d.Kind, d.Name)
+	} else if st.Message != "" && len(d.Causes) == 0 {
+		s += ": " + oneLine(st.Message)
+	}
+	var causes []string
+	seen := map[string]bool{}
+	for _, c := range d.Causes {
+		msg := fmt.Sprintf("%s: %s", c.Field, c.Message)
+		if !seen[msg] {
+			seen[msg] = true
+			causes = append(causes, oneLine(msg))
+		}
+	}
+	if len(causes) > 0 {
+		s += ": " + strings.Join(causes, "; ")
+	}
+	return s
 }
