@@ -32,14 +32,18 @@ const (
 const aggregatedDiscoveryGate = "AggregatedDiscoveryEndpoint"
 
 // PinnedVersions returns the Kubernetes version the harness runs for each
-// minor it supports, oldest first: the newest patch of each minor that is on
-// the Go module proxy and builds with the Go toolchain of go.mod (checked
-// 2026-11-23; 1.29 has only v1.29.6 there).
+// minor it supports, oldest first: the newest patch of each minor whose
+// k8s.io/kubernetes and staging modules the Go module proxy and checksum
+// database both serve, and that builds with the Go toolchain of go.mod
+// (checked 2026-11-23). 1.29 has only v1.29.6 on the proxy; 1.31 is v1.31.0
+// because the checksum database knows no k8s.io/kube-aggregator (nor
+// pod-security-admission, cluster-bootstrap, ...) v0.31.14, so its build
+// fails verifying go.mod.
 func PinnedVersions() []string {
 	return []string{
 		"v1.29.6",
 		"v1.30.14",
-		"v1.31.14",
+		"v1.31.0",
 		"v1.32.13",
 		"v1.33.13",
 		"v1.34.4",

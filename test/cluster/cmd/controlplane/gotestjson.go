@@ -34,6 +34,9 @@ type pkgResult struct {
 	Output []string
 	// Ran maps each top-level test that finished to its verdict: pass, fail or skip.
 	Ran map[string]string
+	// Unfinished are the tests that had started but not finished when the
+	// package's binary ended: the one that hung or crashed it.
+	Unfinished []string
 
 	testOutput map[string][]string // the last lines each running test printed
 }
@@ -109,10 +112,16 @@ func (s *suiteResults) add(ev testEvent) {
 			if ev.FailedBuild != "" {
 				p.BuildFailed = true
 			}
+			for name := range p.testOutput {
+				p.Unfinished = append(p.Unfinished, name)
+			}
+			sort.Strings(p.Unfinished)
 		}
 		return
 	}
 	switch ev.Action {
+	case "run":
+		p.testOutput[ev.Test] = p.testOutput[ev.Test][:0:0]
 	case "output":
 		p.testOutput[ev.Test] = appendBounded(p.testOutput[ev.Test], ev.Output)
 	case "pass", "fail", "skip":

@@ -82,12 +82,13 @@ func TestReadTestJSON(t *testing.T) {
 			name: "binary died after a pass",
 			in: jsonLines(
 				`{"Action":"pass","Package":"m/e","Test":"TestA"}`,
+				`{"Action":"run","Package":"m/e","Test":"TestHang"}`,
 				`{"Action":"output","Package":"m/e","Output":"panic: test timed out after 1s\n"}`,
 				`{"Action":"fail","Package":"m/e"}`,
 				`{"Action":"pass","Package":"m/f","Test":"TestA"}`,
 			),
 			want: []*pkgResult{
-				{Package: "m/e", Status: "fail", Passed: 1, Output: []string{"panic: test timed out after 1s"}, Ran: map[string]string{"TestA": "pass"}},
+				{Package: "m/e", Status: "fail", Passed: 1, Output: []string{"panic: test timed out after 1s"}, Ran: map[string]string{"TestA": "pass"}, Unfinished: []string{"TestHang"}},
 				{Package: "m/f", Passed: 1, Ran: map[string]string{"TestA": "pass"}},
 			},
 			wantCells: []string{"FAIL (1 passed, then the binary failed)", "INCOMPLETE (1 passed)"},

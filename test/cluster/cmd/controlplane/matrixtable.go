@@ -64,6 +64,9 @@ func matrixFailures(rows []*matrixRow, module string) string {
 					fmt.Fprintf(&b, "      %s\n", l)
 				}
 			}
+			if len(p.Unfinished) > 0 {
+				fmt.Fprintf(&b, "\n- still running when the binary ended: %s\n", strings.Join(p.Unfinished, ", "))
+			}
 			if len(p.Failures) == 0 {
 				for _, l := range p.Output {
 					fmt.Fprintf(&b, "      %s\n", l)
