@@ -1,0 +1,88 @@
+package informer
+
+import (
+	"context"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// gone empties the cache, with an OnDelete per object, and moves to
+// StateGone: the server no longer serves the resource.
+func (i *Informer[T]) gone(err error) {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	i.store.mu.Lock()
+	objs := i.store.snapshotLocked()
+	for _, obj := range objs {
+		i.store.deleteLocked(KeyOf(obj))
+	}
+	i.store.mu.Unlock()
+	for _, obj := range objs {
+		i.notifyLocked(notification[T]{kind: noteDelete, obj: obj})
+	}
+	i.failing = false
+	i.setStateLocked(StateGone, err)
+}
+
+// waitServed polls until the resource is served again or ctx ends: at
+// once after each Notifier signal, else after 1s, 2s, 4s … up to
+// Options.GonePoll. It then moves to StateStarting.
+func (i *Informer[T]) waitServed(ctx context.Context, changed <-chan struct{}) {
+	wait := min(time.Second, i.opts.GonePoll)
+	for {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-changed:
+		case <-t.C:
+			wait = min(wait*2, i.opts.GonePoll)
+		}
+		t.Stop()
+		if ok, _ := i.served(ctx); ok {
+			i.mu.Lock()
+			i.setStateLocked(StateStarting, nil)
+			i.mu.Unlock()
+			return
+		}
+	}
+}
+
+// served asks discovery (or, without Options.Discovery, the resource
+// itself) whether the resource is served. An error other than a 404 says
+// nothing either way.
+func (i *Informer[T]) served(ctx context.Context) (bool, error) {
+	gvr := i.h.GroupVersionResource()
+	if i.opts.Discovery == nil {
+		o := i.listOptions()
+		o.Limit = 1
+		_, _, _, err := i.src.list(ctx, o)
+		if apierrors.IsNotFound(err) {
+			return false, nil
+		}
+		return err == nil, err
+	}
+	list, err := i.opts.Discovery.ServerResourcesForGroupVersion(ctx, gvr.GroupVersion().String())
+	if apierrors.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return hasResource(list, gvr.Resource), nil
+}
+
+func hasResource(list *metav1.APIResourceList, resource string) bool {
+	if list == nil {
+		return false
+	}
+	for _, r := range list.APIResources {
+		if r.Name == resource {
+			return true
+		}
+	}
+	return false
+}
