@@ -90,10 +90,10 @@ type listener[T Object] struct {
 	h  Handler[T]
 	sh StateHandler // h as a StateHandler, or nil
 
-	mu     sync.Mutex // guards queue and closed
-	cond   *sync.Cond // signals queue or closed changes; uses mu
-	queue  []notification[T]
-	closed bool // no more notifications; the goroutine drains the queue unless dropped
+	mu      sync.Mutex // guards queue and closed
+	cond    *sync.Cond // signals queue or closed changes; uses mu
+	queue   []notification[T]
+	closed  bool // no more notifications; the goroutine drains the queue unless dropped
 	dropped bool // Remove: the queue is abandoned
 
 	synced atomic.Bool

@@ -208,4 +208,3 @@ func TestWaitForSyncTimeout(t *testing.T) {
 		t.Errorf("WaitForSync = %v, want an error naming widgets.v1.example.com", err)
 	}
 }
-
