@@ -132,6 +132,7 @@ func TestReadManifests(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			checkManifestOracle(t, []byte(tc.input))
 			for _, r := range []io.Reader{strings.NewReader(tc.input), iotest.OneByteReader(strings.NewReader(tc.input))} {
 				objs, err := ReadManifests(r)
 				var got []map[string]any
