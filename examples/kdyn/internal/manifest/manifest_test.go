@@ -1,0 +1,128 @@
+package manifest
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// summary is what a test checks of a Doc.
+type summary struct {
+	Where, Kind, Name, Err string
+}
+
+func summarize(docs []Doc) []summary {
+	var out []summary
+	for _, d := range docs {
+		s := summary{Where: d.Where()}
+		if d.Err != nil {
+			s.Err = d.Err.Error()
+		} else {
+			s.Kind, s.Name = d.Object.GetKind(), d.Object.GetName()
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func TestRead(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	multi := write("multi.yaml", `# a comment
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: a}
+---
+---
+# an empty document is not counted
+apiVersion: v1
+kind: List
+items:
+- {apiVersion: v1, kind: ConfigMap, metadata: {name: b}}
+- {apiVersion: v1, kind: Secret, metadata: {name: c}}
+---
+kind: ConfigMap
+metadata: {name: no-version}
+---
+apiVersion: v1
+metadata: {name: no-kind}
+---
+: not yaml [
+`)
+	js := write("one.json", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"j"}}`)
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sub, "b.yml"), []byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: yy}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sub, "a.txt"), []byte("ignored"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	docs, err := Read([]string{multi, js, sub, "-"}, strings.NewReader("apiVersion: v1\nkind: Namespace\nmetadata: {name: s}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := summarize(docs)
+	want := []summary{
+		{Where: multi, Kind: "ConfigMap", Name: "a"},
+		{Where: multi + " (document 2)", Kind: "ConfigMap", Name: "b"},
+		{Where: multi + " (document 2)", Kind: "Secret", Name: "c"},
+		{Where: multi + " (document 3)", Err: "object has no apiVersion"},
+		{Where: multi + " (document 4)", Err: "decode: Object 'Kind' is missing in '{\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"no-kind\"}}'"},
+		{Where: multi + " (document 5)", Err: got[5].Err},
+		{Where: js, Kind: "ConfigMap", Name: "j"},
+		{Where: filepath.Join(sub, "b.yml"), Kind: "ConfigMap", Name: "yy"},
+		{Where: "-", Kind: "Namespace", Name: "s"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	if !strings.HasPrefix(got[5].Err, "parse: ") {
+		t.Errorf("bad YAML: %q", got[5].Err)
+	}
+
+	for _, tc := range []struct{ name, path, want string }{
+		{name: "missing file", path: filepath.Join(dir, "nope.yaml"), want: "does not exist"},
+		{name: "directory without manifests", path: t.TempDir(), want: "recognized file extensions are [.json .yaml .yml]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Read([]string{tc.path}, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// FuzzDecode: Decode never panics, and every object it returns has an
+// apiVersion and a kind.
+func FuzzDecode(f *testing.F) {
+	for _, seed := range []string{
+		"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+		`{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod"}]}`,
+		"kind: X\n",
+		"null",
+		"- a\n- b\n",
+		"a: [",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		for _, d := range Decode("fuzz", 1, raw) {
+			if d.Err == nil && (d.Object.GetAPIVersion() == "" || d.Object.GetKind() == "") {
+				t.Errorf("object without apiVersion or kind from %q: %v", raw, d.Object.Object)
+			}
+		}
+	})
+}
