@@ -11,16 +11,28 @@ import (
 // path of cold discovery: encoding/json's reflection and its separate
 // validation pass cost several times more on a +300-CRD document.
 
-// unmarshalAggregated decodes body into l as json.Unmarshal would.
+// aggDecoder decodes one aggregated document; its slabs hold every array.
+type aggDecoder struct {
+	jsonReader
+	items    slab[groupDiscovery]
+	versions slab[versionDiscovery]
+	res      slab[resourceDiscovery]
+	subs     slab[subresourceDiscovery]
+	kinds    []metav1.GroupVersionKind // where gvk allocates from
+}
+
+// unmarshalAggregated decodes body into l as json.Unmarshal would. The
+// strings of l share body's memory: body must not be modified afterwards
+// (a fetched document never is).
 func unmarshalAggregated(body []byte, l *groupDiscoveryList) error {
-	r := &jsonReader{s: string(body)}
+	r := &aggDecoder{jsonReader: jsonReader{s: bytesString(body)}}
 	if err := r.groupDiscoveryList(l); err != nil {
 		return err
 	}
 	return r.end()
 }
 
-func (r *jsonReader) groupDiscoveryList(l *groupDiscoveryList) error {
+func (r *aggDecoder) groupDiscoveryList(l *groupDiscoveryList) error {
 	switch r.next() {
 	case 'n':
 		return r.literal("null")
@@ -35,13 +47,13 @@ func (r *jsonReader) groupDiscoveryList(l *groupDiscoveryList) error {
 		case "apiVersion":
 			return r.stringField(&l.APIVersion, "APIGroupDiscoveryList.apiVersion")
 		case "items":
-			return decodeSlice(r, &l.Items, "APIGroupDiscoveryList.items", r.groupDiscovery)
+			return decodeSlab(&r.jsonReader, &l.Items, &r.items, "APIGroupDiscoveryList.items", r.groupDiscovery)
 		}
 		return r.skip()
 	})
 }
 
-func (r *jsonReader) groupDiscovery(g *groupDiscovery) error {
+func (r *aggDecoder) groupDiscovery(g *groupDiscovery) error {
 	if null, err := r.null(); null || err != nil {
 		return err
 	}
@@ -53,14 +65,14 @@ func (r *jsonReader) groupDiscovery(g *groupDiscovery) error {
 		case "metadata":
 			return r.metadata(&g.Metadata.Name)
 		case "versions":
-			return decodeSlice(r, &g.Versions, "APIGroupDiscovery.versions", r.versionDiscovery)
+			return decodeSlab(&r.jsonReader, &g.Versions, &r.versions, "APIGroupDiscovery.versions", r.versionDiscovery)
 		}
 		return r.skip()
 	})
 }
 
 // metadata decodes an ObjectMeta keeping its name.
-func (r *jsonReader) metadata(name *string) error {
+func (r *aggDecoder) metadata(name *string) error {
 	if null, err := r.null(); null || err != nil {
 		return err
 	}
@@ -75,7 +87,7 @@ func (r *jsonReader) metadata(name *string) error {
 	})
 }
 
-func (r *jsonReader) versionDiscovery(v *versionDiscovery) error {
+func (r *aggDecoder) versionDiscovery(v *versionDiscovery) error {
 	if null, err := r.null(); null || err != nil {
 		return err
 	}
@@ -87,7 +99,7 @@ func (r *jsonReader) versionDiscovery(v *versionDiscovery) error {
 		case "version":
 			return r.stringField(&v.Version, "APIVersionDiscovery.version")
 		case "resources":
-			return decodeSlice(r, &v.Resources, "APIVersionDiscovery.resources", r.resourceDiscovery)
+			return decodeSlab(&r.jsonReader, &v.Resources, &r.res, "APIVersionDiscovery.resources", r.resourceDiscovery)
 		case "freshness":
 			return r.stringField(&v.Freshness, "APIVersionDiscovery.freshness")
 		}
@@ -95,7 +107,7 @@ func (r *jsonReader) versionDiscovery(v *versionDiscovery) error {
 	})
 }
 
-func (r *jsonReader) resourceDiscovery(res *resourceDiscovery) error {
+func (r *aggDecoder) resourceDiscovery(res *resourceDiscovery) error {
 	if null, err := r.null(); null || err != nil {
 		return err
 	}
@@ -119,13 +131,13 @@ func (r *jsonReader) resourceDiscovery(res *resourceDiscovery) error {
 		case "categories":
 			return r.stringSlice(&res.Categories, "APIResourceDiscovery.categories")
 		case "subresources":
-			return decodeSlice(r, &res.Subresources, "APIResourceDiscovery.subresources", r.subresourceDiscovery)
+			return decodeSlab(&r.jsonReader, &res.Subresources, &r.subs, "APIResourceDiscovery.subresources", r.subresourceDiscovery)
 		}
 		return r.skip()
 	})
 }
 
-func (r *jsonReader) subresourceDiscovery(s *subresourceDiscovery) error {
+func (r *aggDecoder) subresourceDiscovery(s *subresourceDiscovery) error {
 	if null, err := r.null(); null || err != nil {
 		return err
 	}
@@ -147,7 +159,7 @@ func (r *jsonReader) subresourceDiscovery(s *subresourceDiscovery) error {
 
 // gvk decodes a *GroupVersionKind: null sets nil, an object is decoded into
 // the existing value (a repeated key merges, as with encoding/json).
-func (r *jsonReader) gvk(dst **metav1.GroupVersionKind) error {
+func (r *aggDecoder) gvk(dst **metav1.GroupVersionKind) error {
 	switch r.next() {
 	case 'n':
 		*dst = nil

@@ -1,7 +1,9 @@
 package discovery
 
 import (
+	"slices"
 	"sort"
+	"unsafe"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -19,15 +21,24 @@ type result struct {
 // legacy shapes. Versions keep the server's (preference) order; the first is
 // the preferred version. A Stale version is listed in its group but has no
 // resource list: it is recorded in failed. It does no I/O.
+//
+// The slices it makes are cut from a few arrays sized up front, each with
+// its capacity cut to its length (appending to one never touches another).
 func fromAggregated(l *groupDiscoveryList, into *result) {
+	c := newConverter(l)
+	into.groups = slices.Grow(into.groups, len(l.Items))
+	into.lists = slices.Grow(into.lists, len(c.lists))
 	for i := range l.Items {
 		g := &l.Items[i]
-		group := metav1.APIGroup{Name: g.Metadata.Name}
+		group := metav1.APIGroup{Name: g.Metadata.Name, Versions: c.cutVersions(len(g.Versions))}
 		for j := range g.Versions {
 			v := &g.Versions[j]
 			gv := schema.GroupVersion{Group: g.Metadata.Name, Version: v.Version}
-			gvs := gv.String()
-			group.Versions = append(group.Versions, metav1.GroupVersionForDiscovery{GroupVersion: gvs, Version: v.Version})
+			gvs := v.Version
+			if gv.Group != "" {
+				gvs = c.strs.concat(gv.Group, "/", gv.Version)
+			}
+			group.Versions[j] = metav1.GroupVersionForDiscovery{GroupVersion: gvs, Version: v.Version}
 			if v.Freshness == freshnessStale {
 				if into.failed == nil {
 					into.failed = map[schema.GroupVersion]error{}
@@ -35,7 +46,7 @@ func fromAggregated(l *groupDiscoveryList, into *result) {
 				into.failed[gv] = &StaleError{GroupVersion: gv}
 				continue
 			}
-			into.lists = append(into.lists, resourceList(gv, gvs, v.Resources))
+			into.lists = append(into.lists, c.resourceList(gv, gvs, v.Resources))
 		}
 		if len(group.Versions) > 0 {
 			group.PreferredVersion = group.Versions[0]
@@ -44,19 +55,62 @@ func fromAggregated(l *groupDiscoveryList, into *result) {
 	}
 }
 
-// resourceList converts one aggregated version (gvs is gv.String()) into an APIResourceList, with
-// each subresource following its parent as legacy discovery lists it
-// ("deployments/status").
-func resourceList(gv schema.GroupVersion, gvs string, rs []resourceDiscovery) *metav1.APIResourceList {
+// converter holds the arrays one fromAggregated cuts its results from.
+type converter struct {
+	versions  []metav1.GroupVersionForDiscovery
+	lists     []metav1.APIResourceList
+	resources []metav1.APIResource
+	strs      stringArena
+}
+
+func newConverter(l *groupDiscoveryList) *converter {
+	var nv, nl, nr int
+	for i := range l.Items {
+		nv += len(l.Items[i].Versions)
+		for j := range l.Items[i].Versions {
+			v := &l.Items[i].Versions[j]
+			if v.Freshness == freshnessStale {
+				continue
+			}
+			nl++
+			nr += len(v.Resources)
+			for k := range v.Resources {
+				nr += len(v.Resources[k].Subresources)
+			}
+		}
+	}
+	return &converter{
+		versions:  make([]metav1.GroupVersionForDiscovery, nv),
+		lists:     make([]metav1.APIResourceList, nl),
+		resources: make([]metav1.APIResource, nr),
+	}
+}
+
+func (c *converter) cutVersions(n int) []metav1.GroupVersionForDiscovery {
+	if n == 0 {
+		return nil
+	}
+	out := c.versions[:n:n]
+	c.versions = c.versions[n:]
+	return out
+}
+
+// resourceList converts one aggregated version (gvs is gv.String()) into
+// an APIResourceList, with each subresource following its parent as legacy
+// discovery lists it ("deployments/status").
+func (c *converter) resourceList(gv schema.GroupVersion, gvs string, rs []resourceDiscovery) *metav1.APIResourceList {
 	n := len(rs)
 	for i := range rs {
 		n += len(rs[i].Subresources)
 	}
-	list := &metav1.APIResourceList{
+	list := &c.lists[0]
+	c.lists = c.lists[1:]
+	*list = metav1.APIResourceList{
 		TypeMeta:     metav1.TypeMeta{Kind: "APIResourceList", APIVersion: "v1"},
 		GroupVersion: gvs,
-		APIResources: make([]metav1.APIResource, 0, n),
+		APIResources: c.resources[:0:n],
 	}
+	c.resources = c.resources[n:]
 	for i := range rs {
 		r := &rs[i]
 		namespaced := r.Scope != scopeCluster
@@ -73,7 +127,7 @@ func resourceList(gv schema.GroupVersion, gvs string, rs []resourceDiscovery) *m
 		for j := range r.Subresources {
 			s := &r.Subresources[j]
 			sub := metav1.APIResource{
-				Name:       r.Resource + "/" + s.Subresource,
+				Name:       c.strs.concat(r.Resource, "/", s.Subresource),
 				Namespaced: namespaced,
 				Verbs:      metav1.Verbs(s.Verbs),
 			}
@@ -82,6 +136,25 @@ func resourceList(gv schema.GroupVersion, gvs string, rs []resourceDiscovery) *m
 		}
 	}
 	return list
+}
+
+// stringArena makes strings out of blocks of bytes, one allocation per
+// block. Bytes are only ever appended after the strings already made, so
+// no string's bytes change.
+type stringArena struct{ buf []byte }
+
+// concat returns a + b + c.
+func (s *stringArena) concat(a, b, c string) string {
+	n := len(a) + len(b) + len(c)
+	if n == 0 {
+		return ""
+	}
+	if cap(s.buf)-len(s.buf) < n {
+		s.buf = make([]byte, 0, max(n, 4096))
+	}
+	start := len(s.buf)
+	s.buf = append(append(append(s.buf, a...), b...), c...)
+	return unsafe.String(&s.buf[start], n)
 }
 
 // setKind copies a response kind, keeping group and version only when they

@@ -6,8 +6,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"unsafe"
 )
 
 // jsonReader is a single-pass reader of one JSON document held in memory,
@@ -16,14 +15,12 @@ import (
 // at most maxNesting containers deep) and unquotes strings as encoding/json
 // does (invalid UTF-8 and lone surrogates become U+FFFD). Strings without
 // escapes are substrings of s, so decoding them allocates nothing: the
-// decoded values share s, which is a private copy of the document.
+// decoded values share s (see bytesString).
 type jsonReader struct {
 	s     string
 	pos   int
-	depth int                       // containers open around pos
-	tmp   []string                  // scratch of stringSlice
-	arena []string                  // where stringSlice cuts its results from
-	kinds []metav1.GroupVersionKind // where gvk allocates from
+	depth int          // containers open around pos
+	strs  slab[string] // the arrays of strings
 }
 
 // maxNesting is encoding/json's nesting limit.
@@ -460,35 +457,56 @@ func decodeSlice[T any](r *jsonReader, dst *[]T, what string, elem func(*T) erro
 	return nil
 }
 
-// stringSlice decodes an array of strings into *dst (see decodeSlice).
-// Into an empty *dst (the common case) the strings are collected first and
-// then cut from a shared arena (capacity cut to the length, so appending
-// to one slice never touches another): one allocation per few hundred
-// strings instead of several per slice.
-func (r *jsonReader) stringSlice(dst *[]string, what string) error {
-	if len(*dst) > 0 || r.next() != '[' {
-		return decodeSlice(r, dst, what, func(s *string) error { return r.stringField(s, what) })
+// slab is the scratch and the arena of one element type, so decoding an
+// array costs no allocation per array: the elements are decoded into
+// scratch, then copied into a slice cut from arena with its capacity cut
+// to its length (appending to one slice never touches another).
+type slab[T any] struct {
+	scratch []T
+	arena   []T
+}
+
+// cut returns a new slice of n elements from the arena.
+func (s *slab[T]) cut(n int) []T {
+	if len(s.arena) < n {
+		s.arena = make([]T, max(n, 256))
 	}
-	r.tmp = r.tmp[:0]
+	out := s.arena[:n:n]
+	s.arena = s.arena[n:]
+	return out
+}
+
+// decodeSlab is decodeSlice through sl: into an empty *dst (the common
+// case, with no repeated keys) the array is decoded into sl's scratch and
+// copied into a slice cut from its arena; anything else goes through
+// decodeSlice. Arrays of one element type must not nest.
+func decodeSlab[T any](r *jsonReader, dst *[]T, sl *slab[T], what string, elem func(*T) error) error {
+	if len(*dst) > 0 || r.next() != '[' {
+		return decodeSlice(r, dst, what, elem)
+	}
+	start := len(sl.scratch)
 	n, err := r.array(func(int) error {
-		r.tmp = append(r.tmp, "")
-		return r.stringField(&r.tmp[len(r.tmp)-1], what)
+		var zero T
+		sl.scratch = append(sl.scratch, zero)
+		return elem(&sl.scratch[len(sl.scratch)-1])
 	})
 	if err != nil {
 		return err
 	}
 	if n == 0 {
-		*dst = []string{}
-		return nil
+		*dst = []T{}
+	} else {
+		*dst = sl.cut(n)
+		copy(*dst, sl.scratch[start:start+n])
 	}
-	if len(r.arena) < n {
-		r.arena = make([]string, max(n, 512))
-	}
-	out := r.arena[:n:n]
-	r.arena = r.arena[n:]
-	copy(out, r.tmp)
-	*dst = out
+	clear(sl.scratch[start:])
+	sl.scratch = sl.scratch[:start]
 	return nil
+}
+
+// stringSlice decodes an array of strings into *dst (see decodeSlab).
+func (r *jsonReader) stringSlice(dst *[]string, what string) error {
+	return decodeSlab(r, dst, &r.strs, what, func(s *string) error { return r.stringField(s, what) })
 }
 
 // field returns which of names an object key selects, as encoding/json
@@ -507,4 +525,14 @@ func field(key string, names ...string) string {
 		}
 	}
 	return ""
+}
+
+// bytesString returns b as a string without copying. b must never be
+// modified afterwards: the decoders use it on fetched documents, which
+// are read once and then only read.
+func bytesString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
 }
