@@ -1,6 +1,9 @@
 // Package unstructured decodes and encodes apimachinery's unstructured
 // objects (*unstructured.Unstructured and *unstructured.UnstructuredList from
-// k8s.io/apimachinery/pkg/apis/meta/v1/unstructured) fast, in one pass.
+// k8s.io/apimachinery/pkg/apis/meta/v1/unstructured) fast, in one pass, and
+// offers the helpers generic tools need around them: reading manifests,
+// getting and setting fields by path, typed conversion, diffs, sanitizing
+// objects for re-use elsewhere and lean copies for caches.
 //
 // # Decoding
 //
@@ -104,11 +107,13 @@
 // Lean (a copy) and LeanInPlace prepare objects for a long-lived cache, for
 // example as an informer's transform: they drop metadata.managedFields and
 // intern keys and string values with Go's unique package, which needs no
-// table of its own and lets unused strings be collected. For 10,000 pods in
-// the server's shape (BenchmarkLeanMemory, live heap after GC), an
-// apimachinery-decoded list holds about 25 KB per pod and its Lean copies
-// about 12 KB; this package's decoder already shares keys and short values
-// within one list (21 KB per pod, 12.5 KB without managedFields), and Lean
-// brings that to 12 KB while also sharing strings across lists and watch
-// events.
+// table of its own and lets unused strings be collected. BenchmarkLeanMemory
+// measures the live heap after GC per pod for 10,000 pods. In the shape a
+// real cluster returns (managedFields of two managers, kubelet status): an
+// apimachinery-decoded list holds about 25 KB per pod and Lean copies of it
+// 12 KB; this package's decoder, which already shares keys and short values
+// within one list, holds 21 KB, 12.5 KB without managedFields, and 12 KB
+// made lean. For the pod recorded from the test control plane (thin status):
+// 12 KB (apimachinery), 9.7 KB (this decoder), 7.3 KB lean. Lean's interning
+// matters most across lists and watch events, which no decoder shares.
 package unstructured

@@ -60,8 +60,10 @@ const maxPathLen = 4096
 // So metadata.annotations["example.com/a.b"] names an annotation whose key
 // contains dots, containers[0] the first container, containers[-1] the last,
 // and ports[containerPort=80] the port whose containerPort is 80 (a selector
-// compares the element's value as text: strings as they are, integers in
-// decimal, booleans as true or false). A leading '.' is allowed and ignored,
+// compares the element's value as text: strings as they are, integers
+// (and whole floats) in decimal, other floats in strconv's shortest 'g'
+// form, booleans as true or false; elements that are not objects never
+// match). A leading '.' is allowed and ignored,
 // as in kubectl's JSONPath.
 func ParsePath(s string) (Path, error) {
 	p := pathParser{src: s}

@@ -135,7 +135,8 @@ func TestGet(t *testing.T) {
 		{name: "selector no match", path: "spec.template.spec.containers[name=redis].image", wantErr: ErrNoMatch, wantText: "at spec.template.spec.containers[name=redis]: none of 5 elements has name=redis"},
 		{name: "selector several", path: "spec.template.spec.containers[name=dup].image", wantErr: ErrAmbiguous, wantText: "elements 3 and 4 both have name=dup"},
 		{name: "selector on object", path: "metadata[name=web]", wantErr: ErrWrongType, wantText: "not a list"},
-		{name: "syntax error", path: "spec..x", wantText: "empty field name"},
+		{name: "syntax error", path: "spec..x", wantText: `unstructured: get: invalid path "spec..x" at offset 5: empty field name`},
+		{name: "selector compares text: 80.0 is not 80", path: "spec.template.spec.containers[0].ports[containerPort=80.0]", wantErr: ErrNoMatch},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -218,6 +219,34 @@ func TestTypedGetters(t *testing.T) {
 				if diff := cmp.Diff(tc.want, got); diff != "" {
 					t.Errorf("(-want +got):\n%s", diff)
 				}
+			}
+		})
+	}
+}
+
+func TestSelectorMatches(t *testing.T) {
+	tests := []struct {
+		name  string
+		value any
+		text  string
+		want  bool
+	}{
+		{name: "string", value: "nginx", text: "nginx", want: true},
+		{name: "string differs", value: "nginx", text: "Nginx"},
+		{name: "int64", value: int64(80), text: "80", want: true},
+		{name: "whole float64", value: 80.0, text: "80", want: true},
+		{name: "float64", value: 0.5, text: "0.5", want: true},
+		{name: "big float64", value: 1e300, text: "1e+300", want: true},
+		{name: "bool", value: true, text: "true", want: true},
+		{name: "go int", value: 7, text: "7", want: true},
+		{name: "null", value: nil, text: ""},
+		{name: "missing is not empty", value: nil, text: "null"},
+		{name: "object", value: map[string]any{}, text: "map[]"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := matches(tc.value, tc.text); got != tc.want {
+				t.Errorf("matches(%#v, %q) = %v, want %v", tc.value, tc.text, got, tc.want)
 			}
 		})
 	}

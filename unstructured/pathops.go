@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Errors a PathError wraps, to test with errors.Is.
@@ -36,8 +37,8 @@ type PathError struct {
 }
 
 func (e *PathError) Error() string {
-	if e.Step < 0 {
-		return fmt.Sprintf("unstructured: %s %q: %v", e.Op, e.Path, e.Err)
+	if e.Step < 0 { // the path did not parse: Err says where
+		return fmt.Sprintf("unstructured: %s: %s", e.Op, strings.TrimPrefix(e.Err.Error(), "unstructured: "))
 	}
 	return fmt.Sprintf("unstructured: %s %q: at %s: %s: %v", e.Op, e.Path, e.At, e.Detail, e.Err)
 }
@@ -119,7 +120,7 @@ func (p Path) step(op string, i int, cur any) (any, int, error) {
 }
 
 // matches reports whether a list element's member v equals a selector's
-// value, compared as text.
+// value, compared as text (a whole float64 as an integer).
 func matches(v any, want string) bool {
 	switch t := v.(type) {
 	case string:
@@ -127,6 +128,9 @@ func matches(v any, want string) bool {
 	case int64:
 		return strconv.FormatInt(t, 10) == want
 	case float64:
+		if n, err := floatToInt64(t); err == nil {
+			return strconv.FormatInt(n, 10) == want // 80.0 matches [port=80]
+		}
 		return strconv.FormatFloat(t, 'g', -1, 64) == want
 	case bool:
 		return strconv.FormatBool(t) == want
