@@ -67,10 +67,14 @@ func (c *Client) ServerResourcesForGroupVersion(ctx context.Context, groupVersio
 	return c.fetchList(ctx, gv)
 }
 
+// fetchList fetches one group-version's legacy list. A 5xx answer is not
+// retried: for the group-version of an aggregated APIService it means the
+// backend is down, which retries with backoff would only report seconds
+// later (the failure goes to the caller's PartialError instead).
 func (c *Client) fetchList(ctx context.Context, gv schema.GroupVersion) (*metav1.APIResourceList, error) {
 	var l metav1.APIResourceList
 	path := rest.GroupVersionPath(gv.Group, gv.Version)
-	if err := c.getLegacy(ctx, path, "APIResourceList", &l); err != nil {
+	if err := c.getLegacy(ctx, path, "APIResourceList", &l, true); err != nil {
 		return nil, err
 	}
 	if l.GroupVersion != gv.String() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -18,13 +19,31 @@ type countingTransport struct {
 	token string
 	trips atomic.Int64
 	dials atomic.Int64
+
+	mu     sync.Mutex     // guards byPath
+	byPath map[string]int // round trips per URL path
 }
 
 func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.trips.Add(1)
+	c.mu.Lock()
+	if c.byPath == nil {
+		c.byPath = map[string]int{}
+	}
+	c.byPath[r.URL.Path]++
+	c.mu.Unlock()
 	r = r.Clone(r.Context())
 	r.Header.Set("Authorization", "Bearer "+c.token)
 	return c.base.RoundTrip(r)
+}
+
+// requests returns the round trips to path since the last reset, and resets.
+func (c *countingTransport) requests(path string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.byPath[path]
+	clear(c.byPath)
+	return n
 }
 
 func countingClient(t *testing.T, env *cluster.Env) (*rest.Client, *countingTransport) {

@@ -157,15 +157,18 @@ func TestIntegrationAPIServicePartial(t *testing.T) {
 	t.Cleanup(func() {
 		env.Do(context.Background(), "DELETE", "/apis/apiregistration.k8s.io/v1/apiservices/"+name, nil)
 	})
-	rc := adminREST(t, env)
 	for _, mode := range []Mode{Aggregated, Legacy} {
 		t.Run(mode.String(), func(t *testing.T) {
+			rc, ct := countingClient(t, env)
 			c := New(rc, Options{Mode: mode})
 			var err error
 			var lists []*metav1.APIResourceList
 			var groups []metav1.APIGroup
+			asked := 0 // requests for the broken group-version in the last run
 			waitFor(ctx, t, "a partial failure naming "+want.String(), func() bool {
+				ct.requests("")
 				groups, lists, err = c.ServerGroupsAndResources(ctx)
+				asked = ct.requests("/apis/" + want.String())
 				var pe *PartialError
 				return errors.As(err, &pe) && pe.Failed[want] != nil
 			})
@@ -188,6 +191,11 @@ func TestIntegrationAPIServicePartial(t *testing.T) {
 			}
 			if findResource(lists, "apps/v1", "deployments") == nil || len(groups) < 10 {
 				t.Errorf("the rest was not returned: %d groups", len(groups))
+			}
+			// Legacy discovery asks the broken group-version once: its 503
+			// is reported, not retried with backoff (seconds per run).
+			if mode == Legacy && (asked != 1 || !apierrors.IsServiceUnavailable(pe.Failed[want])) {
+				t.Errorf("legacy discovery asked %s %d times and got %v; want once, a 503 not retried", want, asked, pe.Failed[want])
 			}
 			t.Logf("%v: %v", mode, pe.Failed[want])
 		})

@@ -67,6 +67,13 @@ func keyGroup(key string) *string {
 // the stored copy when the fetch fails (stale-while-error). Errors name the
 // URL.
 func (c *Client) get(ctx context.Context, path string, query url.Values, accept string) (doc, error) {
+	return c.getDoc(ctx, &rest.Request{Path: path, Query: query, Header: http.Header{"Accept": {accept}}})
+}
+
+// getDoc is get for a prepared GET request (its Accept header set), so a
+// caller can set rest.Request options such as NoRetry5xx.
+func (c *Client) getDoc(ctx context.Context, req *rest.Request) (doc, error) {
+	path, query, accept := req.Path, req.Query, req.Header.Get("Accept")
 	key := docKey(path, query, accept)
 	var old doc
 	var haveOld, fresh bool
@@ -76,7 +83,7 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, accept 
 	if haveOld && fresh {
 		return old, nil
 	}
-	d, err := c.fetch(ctx, path, query, accept, old, haveOld)
+	d, err := c.fetch(ctx, req, old, haveOld)
 	if err != nil {
 		if haveOld && ctx.Err() == nil && !apierrors.IsNotFound(err) {
 			c.store.failed(key, err)
@@ -90,8 +97,8 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, accept 
 	return d, nil
 }
 
-func (c *Client) fetch(ctx context.Context, path string, query url.Values, accept string, old doc, haveOld bool) (doc, error) {
-	req := &rest.Request{Path: path, Query: query, Header: http.Header{"Accept": {accept}}}
+func (c *Client) fetch(ctx context.Context, req *rest.Request, old doc, haveOld bool) (doc, error) {
+	path := req.Path
 	if haveOld && old.ETag != "" {
 		req.Header.Set("If-None-Match", old.ETag)
 	}
@@ -119,8 +126,9 @@ func (c *Client) fetch(ctx context.Context, path string, query url.Values, accep
 }
 
 // getLegacy fetches path as plain JSON and decodes a document of kind.
-func (c *Client) getLegacy(ctx context.Context, path, kind string, into any) error {
-	d, err := c.get(ctx, path, nil, "application/json")
+// noRetry5xx returns a 5xx answer at once (see rest.Request.NoRetry5xx).
+func (c *Client) getLegacy(ctx context.Context, path, kind string, into any, noRetry5xx bool) error {
+	d, err := c.getDoc(ctx, &rest.Request{Path: path, Header: http.Header{"Accept": {"application/json"}}, NoRetry5xx: noRetry5xx})
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func (c *Client) roots(ctx context.Context) (agg *result, core *metav1.APIVersio
 	}
 	core, groups = &metav1.APIVersions{}, &metav1.APIGroupList{}
 	if kinds[0] {
-		err = c.getLegacy(ctx, "/api", "APIVersions", core)
+		err = c.getLegacy(ctx, "/api", "APIVersions", core, false)
 	} else {
 		err = c.decodeLegacyDoc("/api", docs[0], "APIVersions", core)
 	}
@@ -54,7 +54,7 @@ func (c *Client) roots(ctx context.Context) (agg *result, core *metav1.APIVersio
 		return nil, nil, nil, err
 	}
 	if kinds[1] {
-		err = c.getLegacy(ctx, "/apis", "APIGroupList", groups)
+		err = c.getLegacy(ctx, "/apis", "APIGroupList", groups, false)
 	} else {
 		err = c.decodeLegacyDoc("/apis", docs[1], "APIGroupList", groups)
 	}
@@ -111,7 +111,7 @@ func (c *Client) discoverGroup(ctx context.Context, group string) (*result, erro
 		return c.discover(ctx)
 	}
 	var g metav1.APIGroup
-	if err := c.getLegacy(ctx, "/apis/"+group, "APIGroup", &g); err != nil {
+	if err := c.getLegacy(ctx, "/apis/"+group, "APIGroup", &g, false); err != nil {
 		return nil, err
 	}
 	r := &result{groups: []metav1.APIGroup{g}}
