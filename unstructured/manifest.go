@@ -8,6 +8,7 @@ import (
 	"io"
 	"regexp"
 	"strconv"
+	"strings"
 
 	k8su "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
@@ -26,9 +27,12 @@ type ManifestError struct {
 	// the YAML or JSON parser names one, else of the document's first line
 	// of content; 0 when unknown.
 	Line int
-	Err  error
+	// Err is why: a YAML error (its line rewritten to the stream's), a
+	// *SyntaxError for JSON, or a decoding error such as a missing kind.
+	Err error
 }
 
+// Error says which document (and item) failed, at which line, and why.
 func (e *ManifestError) Error() string {
 	s := fmt.Sprintf("unstructured: manifest document %d", e.Doc)
 	if e.Line > 0 {
@@ -37,9 +41,10 @@ func (e *ManifestError) Error() string {
 	if e.Item > 0 {
 		s += fmt.Sprintf(", item %d", e.Item)
 	}
-	return s + ": " + e.Err.Error()
+	return s + ": " + strings.TrimPrefix(e.Err.Error(), "unstructured: ")
 }
 
+// Unwrap returns the underlying error.
 func (e *ManifestError) Unwrap() error { return e.Err }
 
 // ManifestReader reads Kubernetes objects from a stream of YAML or JSON
@@ -73,8 +78,9 @@ func NewManifestReader(r io.Reader) *ManifestReader {
 //
 // A document with an "items" member (kind: List, or any *List kind) is
 // expanded into its items, which get the list's apiVersion and kind minus
-// "List" when they have neither (as apimachinery's decoder does). Every
-// object must have a kind. Numbers are int64 when they are integers and
+// "List" when they have neither (as apimachinery's decoder does); items
+// that are lists themselves are not expanded further. Every object must
+// have a kind. Numbers are int64 when they are integers and
 // float64 otherwise, exactly as apimachinery's UnstructuredJSONScheme
 // decodes them (YAML goes through sigs.k8s.io/yaml's YAMLToJSON, as
 // kubectl's does).

@@ -38,6 +38,7 @@ type PathSyntaxError struct {
 	Msg    string // what was wrong
 }
 
+// Error says where the path is malformed.
 func (e *PathSyntaxError) Error() string {
 	return fmt.Sprintf("unstructured: invalid path %q at offset %d: %s", e.Path, e.Offset, e.Msg)
 }

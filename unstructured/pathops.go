@@ -36,6 +36,7 @@ type PathError struct {
 	Err    error
 }
 
+// Error names the operation, the path, the failing step and what was there.
 func (e *PathError) Error() string {
 	if e.Step < 0 { // the path did not parse: Err says where
 		return fmt.Sprintf("unstructured: %s: %s", e.Op, strings.TrimPrefix(e.Err.Error(), "unstructured: "))
@@ -43,6 +44,7 @@ func (e *PathError) Error() string {
 	return fmt.Sprintf("unstructured: %s %q: at %s: %s: %v", e.Op, e.Path, e.At, e.Detail, e.Err)
 }
 
+// Unwrap returns the sentinel (or *PathSyntaxError) for errors.Is and As.
 func (e *PathError) Unwrap() error { return e.Err }
 
 // pathErr builds the PathError for segment i of p.

@@ -28,6 +28,7 @@ type SyntaxError struct {
 	Msg    string // what was wrong
 }
 
+// Error says where the JSON is malformed.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("unstructured: invalid JSON at offset %d: %s", e.Offset, e.Msg)
 }
