@@ -94,6 +94,11 @@ func (h *harness) testGet(t *testing.T) {
 		t.Errorf("-o json of a list: want a List, got:\n%s", got)
 	}
 
+	// --context picks another user: the restricted one may read its own
+	// namespace only, and is told so in kubectl's words elsewhere.
+	h.sameAsKubectl(t, false, "--context", "restricted", "get", "cm", "-n", h.env.RestrictedNamespace)
+	h.sameAsKubectl(t, false, "--context", "restricted", "get", "cm", "-n", ns)
+
 	// The context's namespace is the default one.
 	kc := writeKubeconfig(t, h.env.Server, h.env.CAData, h.env.Admin.Token, ns)
 	h.sameAsKubectl(t, false, "--kubeconfig", kc, "get", "cm,"+w)

@@ -50,6 +50,7 @@ func TestIntegrationKdyn(t *testing.T) {
 	t.Run("Delete", h.testDelete)
 	t.Run("DeleteCascade", h.testDeleteCascade)
 	t.Run("Diff", h.testDiff)
+	t.Run("Tour", h.testTour)
 }
 
 // harness runs the kdyn binary and the harness's kubectl with a private
