@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/version"
@@ -44,7 +45,7 @@ type Cached struct {
 	disk   *diskStore // nil: memory only
 	flight singleflight.Group
 
-	mu sync.Mutex // guards docs, fresh, stale, full, lastGood, gen (never held across I/O)
+	mu sync.Mutex // guards docs, fresh, stale, full, dirty, groups, lastGood, gen (never held across I/O)
 	// docs is the last good copy of every document, by key.
 	docs map[string]doc
 	// fresh holds the keys of group-version lists that are served without
@@ -55,15 +56,23 @@ type Cached struct {
 	lastGood map[string]goodList
 	// stale records the documents served after a failed refresh.
 	stale map[string]Stale
-	// full is the memoised full discovery run; nil after Invalidate.
+	// full is the memoised full discovery run; nil after Invalidate with no
+	// names. It answers no call while dirty is not empty, except
+	// ServerGroupAndResources for a group that is not dirty.
 	full *result
+	// dirty holds the groups named by Invalidate since full was memoised.
+	dirty map[string]bool
+	// groups holds the one-group answers of ServerGroupAndResources for
+	// dirty groups, read with legacy documents of that group alone.
+	groups map[string]groupAnswer
 	// gen counts invalidations, so a run that started before one is not memoised.
 	gen uint64
 }
 
 // NewCached wraps c in a cache.
 func NewCached(c *Client, opts CacheOptions) *Cached {
-	cc := &Cached{now: opts.Now, docs: map[string]doc{}, fresh: map[string]bool{}, stale: map[string]Stale{}, lastGood: map[string]goodList{}}
+	cc := &Cached{now: opts.Now, docs: map[string]doc{}, fresh: map[string]bool{}, stale: map[string]Stale{}, lastGood: map[string]goodList{},
+		dirty: map[string]bool{}, groups: map[string]groupAnswer{}}
 	if cc.now == nil {
 		cc.now = time.Now
 	}
@@ -137,17 +146,25 @@ func (c *Cached) Stale() []Stale {
 // Invalidate drops the memoised discovery so the next call asks the server
 // again: /api and /apis (and, with aggregated discovery, everything) are
 // revalidated with If-None-Match. With no names the legacy group-version
-// lists of every group are refetched too; with names, only those groups'.
-// Copies are kept for revalidation and stale-while-error. It satisfies
-// restmapper.Invalidator.
+// lists of every group are refetched too; with names, only those groups',
+// and ServerGroupAndResources of a named group reads that group alone
+// (/apis/GROUP and its versions, a few small legacy documents, whatever the
+// mode) instead of running discovery again. Copies are kept for
+// revalidation and stale-while-error. It satisfies restmapper.Invalidator.
 func (c *Cached) Invalidate(groups ...string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.full = nil
 	c.gen++
 	if len(groups) == 0 {
+		c.full = nil
+		clear(c.dirty)
+		clear(c.groups)
 		clear(c.fresh)
 		return
+	}
+	for _, name := range groups {
+		c.dirty[name] = true
+		delete(c.groups, name)
 	}
 	for key := range c.fresh {
 		g := keyGroup(key)
@@ -164,6 +181,9 @@ func (c *Cached) Invalidate(groups ...string) {
 func (c *Cached) run(ctx context.Context) (*result, error) {
 	c.mu.Lock()
 	r, gen := c.full, c.gen
+	if len(c.dirty) > 0 {
+		r = nil
+	}
 	c.mu.Unlock()
 	if r != nil {
 		return r, nil
@@ -178,6 +198,8 @@ func (c *Cached) run(ctx context.Context) (*result, error) {
 		r = c.patchStaleLocked(r)
 		if c.gen == gen {
 			c.full = r
+			clear(c.dirty)
+			clear(c.groups)
 		}
 		return r, nil
 	})
@@ -259,13 +281,74 @@ func (c *Cached) ServerGroupsAndResources(ctx context.Context) ([]metav1.APIGrou
 }
 
 // ServerGroupAndResources is Client.ServerGroupAndResources, answered from
-// the cached run.
+// the cached run. For a group named by Invalidate since that run it reads
+// the group alone with legacy documents (/apis/GROUP, or /api for the core
+// group, and the list of each version), shared by concurrent callers, and
+// keeps the answer until the next run or Invalidate of the group.
 func (c *Cached) ServerGroupAndResources(ctx context.Context, group string) (*metav1.APIGroup, []*metav1.APIResourceList, error) {
-	r, err := c.run(ctx)
-	if err != nil {
-		return nil, nil, err
+	c.mu.Lock()
+	full, dirty, gen := c.full, c.dirty[group], c.gen
+	ans, answered := c.groups[group]
+	c.mu.Unlock()
+	switch {
+	case full != nil && !dirty:
+		return pickGroup(full, group, c.client.rc.Host())
+	case answered:
+		return ans.group, ans.lists, ans.err
+	case full == nil:
+		r, err := c.run(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		return pickGroup(r, group, c.client.rc.Host())
 	}
-	return pickGroup(r, group, c.client.rc.Host())
+	ch := c.flight.DoChan("group "+group, func() (any, error) {
+		ans, err := c.fetchGroup(context.WithoutCancel(ctx), group)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.gen == gen {
+			c.groups[group] = ans
+		}
+		return ans, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, nil, ctx.Err()
+	case res := <-ch:
+		if res.Err != nil {
+			return nil, nil, res.Err
+		}
+		ans := res.Val.(groupAnswer)
+		return ans.group, ans.lists, ans.err
+	}
+}
+
+// groupAnswer is what ServerGroupAndResources returns for one group: the
+// group and its lists, or a not-found error; err may also be a
+// *PartialError naming failed versions.
+type groupAnswer struct {
+	group *metav1.APIGroup
+	lists []*metav1.APIResourceList
+	err   error
+}
+
+// fetchGroup reads one group alone. A group the server does not serve is
+// an answer (a not-found error); any other failure is an error.
+func (c *Cached) fetchGroup(ctx context.Context, group string) (groupAnswer, error) {
+	host := c.client.rc.Host()
+	r, err := c.client.discoverGroupLegacy(ctx, group)
+	if apierrors.IsNotFound(err) {
+		_, _, nf := pickGroup(&result{}, group, host)
+		return groupAnswer{err: nf}, nil
+	}
+	if err != nil {
+		return groupAnswer{}, err
+	}
+	g, lists, err := pickGroup(r, group, host)
+	return groupAnswer{group: g, lists: lists, err: err}, nil
 }
 
 // ServerPreferredResources is Client.ServerPreferredResources, cached.

@@ -5,11 +5,14 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // TestCachedConcurrentOneFetch: 100 goroutines asking at once share one run.
@@ -109,6 +112,80 @@ func TestCachedInvalidateGroup(t *testing.T) {
 	}
 	if got := f.requests.Load() - before; got != 2+3 {
 		t.Errorf("%d requests after invalidating one group of 3 versions, want 5", got)
+	}
+}
+
+// TestCachedGroupAfterInvalidate: after Invalidate of one group,
+// ServerGroupAndResources of that group reads only that group's legacy
+// documents (in every mode), once, and answers as the full run did; other
+// groups and a full call are unaffected.
+func TestCachedGroupAfterInvalidate(t *testing.T) {
+	rec := loadRecording(t)
+	sorted := func(p []string) []string { sort.Strings(p); return p }
+	for _, mode := range []Mode{Auto, Legacy} {
+		t.Run(mode.String(), func(t *testing.T) {
+			f := &fakeServer{rec: rec}
+			c := NewCached(New(newFake(t, f), Options{Mode: mode}), CacheOptions{})
+			ctx := context.Background()
+			groups, lists, err := c.ServerGroupsAndResources(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.takePaths()
+			tests := []struct {
+				name      string
+				group     string
+				wantPaths []string
+				wantNF    bool
+			}{
+				{name: "invalidated group", group: "apps", wantPaths: []string{"/apis/apps", "/apis/apps/v1"}},
+				{name: "invalidated core group", group: "", wantPaths: []string{"/api", "/api/v1"}},
+				{name: "invalidated group of three versions", group: "rec.disctest.example.com",
+					wantPaths: []string{"/apis/rec.disctest.example.com", "/apis/rec.disctest.example.com/v1", "/apis/rec.disctest.example.com/v1beta1", "/apis/rec.disctest.example.com/v1alpha1"}},
+				{name: "group no longer served", group: "gone.example.com", wantPaths: []string{"/apis/gone.example.com"}, wantNF: true},
+			}
+			for _, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) {
+					c.Invalidate(tc.group)
+					for i := range 2 { // the second call is answered from memory
+						g, gl, err := c.ServerGroupAndResources(ctx, tc.group)
+						want := tc.wantPaths
+						if i == 1 {
+							want = nil
+						}
+						if d := cmp.Diff(sorted(want), sorted(f.takePaths())); d != "" {
+							t.Errorf("call %d: requests (-want +got):\n%s", i, d)
+						}
+						if tc.wantNF {
+							if !apierrors.IsNotFound(err) {
+								t.Errorf("call %d: error %v, want not found", i, err)
+							}
+							continue
+						}
+						if err != nil {
+							t.Fatal(err)
+						}
+						wg, wl, _ := pickGroup(&result{groups: groups, lists: lists}, tc.group, "")
+						_, want1 := Normalize([]metav1.APIGroup{*wg}, wl)
+						_, got1 := Normalize([]metav1.APIGroup{*g}, gl)
+						if d := cmp.Diff(wg.Versions, g.Versions); d != "" {
+							t.Errorf("call %d: versions (-full run +one group):\n%s", i, d)
+						}
+						if d := cmp.Diff(want1, got1); d != "" {
+							t.Errorf("call %d: lists (-full run +one group):\n%s", i, d)
+						}
+					}
+				})
+			}
+			// Other groups still come from the memoised run; a full call
+			// runs discovery again.
+			if _, _, err := c.ServerGroupAndResources(ctx, "batch"); err != nil || len(f.takePaths()) != 0 {
+				t.Errorf("a group not invalidated: err %v or requests made", err)
+			}
+			if _, _, err := c.ServerGroupsAndResources(ctx); err != nil || len(f.takePaths()) == 0 {
+				t.Errorf("a full call after Invalidate of groups: err %v or no requests made", err)
+			}
+		})
 	}
 }
 

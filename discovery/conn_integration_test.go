@@ -39,11 +39,16 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // requests returns the round trips to path since the last reset, and resets.
 func (c *countingTransport) requests(path string) int {
+	return c.takePaths()[path]
+}
+
+// takePaths returns the round trips per path since the last reset, and resets.
+func (c *countingTransport) takePaths() map[string]int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n := c.byPath[path]
-	clear(c.byPath)
-	return n
+	m := c.byPath
+	c.byPath = nil
+	return m
 }
 
 func countingClient(t *testing.T, env *cluster.Env) (*rest.Client, *countingTransport) {

@@ -203,15 +203,16 @@ func TestIntegrationAPIServicePartial(t *testing.T) {
 }
 
 // TestIntegrationInvalidateSeesNewCRD: a CRD created after the cache filled
-// is seen after Invalidate, and not before.
+// is seen after Invalidate, and not before; the group is read alone
+// (/apis/GROUP and its version), not by running discovery again.
 func TestIntegrationInvalidateSeesNewCRD(t *testing.T) {
 	env := cluster.Get(t)
 	group := uniqueSuffix() + ".inv." + fixtureSuffix
-	rc := adminREST(t, env)
 	for _, mode := range []Mode{Aggregated, Legacy} {
 		t.Run(mode.String(), func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
+			rc, ct := countingClient(t, env)
 			g := strings.ToLower(mode.String()) + "." + group
 			c := NewCached(New(rc, Options{Mode: mode}), CacheOptions{})
 			if _, _, err := c.ServerGroupsAndResources(ctx); err != nil && !IsPartial(err) {
@@ -223,11 +224,17 @@ func TestIntegrationInvalidateSeesNewCRD(t *testing.T) {
 			if _, _, err := c.ServerGroupAndResources(ctx, g); !apierrors.IsNotFound(err) {
 				t.Fatalf("before Invalidate: err = %v, want NotFound from the cache", err)
 			}
+			var asked map[string]int
 			waitFor(ctx, t, "the new CRD after Invalidate", func() bool {
 				c.Invalidate(g)
+				ct.takePaths()
 				_, lists, err := c.ServerGroupAndResources(ctx, g)
+				asked = ct.takePaths()
 				return err == nil && findResource(lists, g+"/v1", "lates") != nil
 			})
+			if d := cmp.Diff(map[string]int{"/apis/" + g: 1, "/apis/" + g + "/v1": 1}, asked); d != "" {
+				t.Errorf("requests of ServerGroupAndResources after Invalidate(%q) (-want +got):\n%s", g, d)
+			}
 		})
 	}
 }

@@ -53,8 +53,18 @@ type fakeServer struct {
 	requests atomic.Int64 // every request
 	notMod   atomic.Int64 // 304 answers
 
-	mu       sync.Mutex // guards override
+	mu       sync.Mutex // guards override and paths
 	override map[string]http.HandlerFunc
+	paths    []string // every request's path, in order
+}
+
+// takePaths returns the paths requested since the last call.
+func (f *fakeServer) takePaths() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p := f.paths
+	f.paths = nil
+	return p
 }
 
 func (f *fakeServer) setOverride(path string, h http.HandlerFunc) {
@@ -70,6 +80,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.requests.Add(1)
 	f.mu.Lock()
 	h := f.override[r.URL.Path]
+	f.paths = append(f.paths, r.URL.Path)
 	f.mu.Unlock()
 	if h != nil {
 		h(w, r)

@@ -105,13 +105,31 @@ func (c *Client) discover(ctx context.Context) (*result, error) {
 }
 
 // discoverGroup runs discovery for one group: aggregated discovery reads the
-// whole (one-round-trip) document; legacy reads /apis/GROUP and its versions.
+// whole (one-round-trip) document; legacy reads only that group's documents.
 func (c *Client) discoverGroup(ctx context.Context, group string) (*result, error) {
-	if c.opts.Mode != Legacy || group == "" {
+	if c.opts.Mode != Legacy {
 		return c.discover(ctx)
 	}
+	return c.discoverGroupLegacy(ctx, group)
+}
+
+// discoverGroupLegacy reads one group with legacy documents, whatever the
+// mode: /apis/GROUP (or /api for the core group "") and the resource list
+// of each of its versions. A group the server does not serve gives an error
+// for which apierrors.IsNotFound is true.
+func (c *Client) discoverGroupLegacy(ctx context.Context, group string) (*result, error) {
 	var g metav1.APIGroup
-	if err := c.getLegacy(ctx, "/apis/"+group, "APIGroup", &g, false); err != nil {
+	if group == "" {
+		var core metav1.APIVersions
+		if err := c.getLegacy(ctx, "/api", "APIVersions", &core, false); err != nil {
+			return nil, err
+		}
+		gs := legacyGroups(&core, &metav1.APIGroupList{})
+		if len(gs) == 0 {
+			return &result{}, nil
+		}
+		g = gs[0]
+	} else if err := c.getLegacy(ctx, "/apis/"+group, "APIGroup", &g, false); err != nil {
 		return nil, err
 	}
 	r := &result{groups: []metav1.APIGroup{g}}
