@@ -3,6 +3,7 @@ package informer
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -45,6 +46,9 @@ type wire struct {
 // kind names a request: "watch"/"stream"/"list" of a path, with
 // "(metadata)" for the metadata view.
 func requestKind(r *http.Request) string {
+	if r.Method != http.MethodGet {
+		return r.Method + " " + r.URL.Path
+	}
 	q := r.URL.Query()
 	verb := "list"
 	if q.Get("watch") == "true" || q.Get("watch") == "1" {
@@ -77,6 +81,12 @@ func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	r.Header.Set("Authorization", "Bearer "+w.token)
 	return w.base.RoundTrip(r)
+}
+
+func (w *wire) all() map[string]int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return maps.Clone(w.counts)
 }
 
 func (w *wire) count(kind string) int {
