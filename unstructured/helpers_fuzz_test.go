@@ -22,6 +22,7 @@ func FuzzReadManifests(f *testing.F) {
 	f.Add([]byte("{\"kind\":\"A\",\"n\":[1,2.5]}\n{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"items\":[{}]}"))
 	f.Add([]byte("--- {kind: A}\n...\nkind: B\n\tx: 1\n---\nkind: [\n"))
 	f.Add([]byte("kind: A\nx: |\n  --- y\n---x: 1\n"))
+	f.Add([]byte("\n  kind: A\n  x: 1\n---\n  # c\n  kind: B\n"))
 	f.Add([]byte(benchPod))
 	f.Fuzz(fuzzManifests)
 }

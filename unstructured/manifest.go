@@ -142,35 +142,33 @@ func (m *ManifestReader) Next() (*k8su.Unstructured, error) {
 	return obj, nil
 }
 
-// start skips a byte-order mark and leading whitespace and picks the mode.
+// start skips a byte-order mark and picks the mode from the first byte that
+// is not whitespace. In JSON mode the leading whitespace is consumed; in
+// YAML mode nothing is, since it may be the first line's indentation.
 func (m *ManifestReader) start() error {
 	m.started = true
 	if b, err := m.br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		m.br.Discard(3) //nolint:errcheck // Peek saw the bytes
 	}
-	var off int64
-	lines := 0
-	for {
-		c, err := m.br.ReadByte()
-		if err == io.EOF {
-			m.err = io.EOF
-			return io.EOF
-		} else if err != nil {
+	for n := 1; ; n++ {
+		b, err := m.br.Peek(n)
+		if len(b) < n {
+			if err == io.EOF {
+				m.err = io.EOF
+				return io.EOF
+			} else if errors.Is(err, bufio.ErrBufferFull) {
+				return nil // a lot of whitespace: let the YAML reader skip it
+			}
 			return fmt.Errorf("unstructured: reading manifests: %w", err)
 		}
-		if c == ' ' || c == '\t' || c == '\r' || c == '\n' {
-			off++
-			if c == '\n' {
-				lines++
-			}
+		if isSpace(b[n-1]) {
 			continue
 		}
-		m.br.UnreadByte() //nolint:errcheck // a byte was just read
-		if c == '{' {
-			m.json = newJSONManifests(m.br, off, lines)
-			return nil
+		if b[n-1] == '{' {
+			lines := bytes.Count(b[:n-1], []byte("\n"))
+			m.br.Discard(n - 1) //nolint:errcheck // Peek saw the bytes
+			m.json = newJSONManifests(m.br, int64(n-1), lines)
 		}
-		m.line = lines
 		return nil
 	}
 }

@@ -77,7 +77,18 @@ func TestReadManifests(t *testing.T) {
 			input: "\xef\xbb\xbfapiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: a\r\n---\r\napiVersion: v1\r\nkind: ConfigMap\r\nmetadata: {name: b}\r\n",
 			want:  []map[string]any{cm("a"), cm("b")},
 		},
+		{
+			name:  "indented document",
+			input: "\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n---\n  # indented comment\n  apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b}\n",
+			want:  []map[string]any{cm("a"), cm("b")},
+		},
+		{
+			name:     "indented document with an error",
+			input:    "\n\n  kind: A\n  a: [1,\n",
+			wantErrs: []wantManifestErr{{Doc: 1, Line: 4, Text: "yaml: line 4: did not find expected node content"}},
+		},
 		{name: "empty stream", input: ""},
+		{name: "only whitespace", input: " \n\t\r\n  "},
 		{name: "only comments", input: "# a\n\n---\n# b\n"},
 		{
 			name:     "malformed YAML: line within the stream",
