@@ -48,7 +48,8 @@ const maxPathLen = 4096
 
 // ParsePath parses a field path. The grammar:
 //
-//	path     = [ "." ] step { step }          (the first step has no leading '.')
+//	path     = [ "." ] first { step }
+//	first    = name | "[" bracket "]"
 //	step     = "." name | "[" bracket "]"
 //	name     = one or more bytes other than '.', '[', ']'
 //	bracket  = quoted                          an object member with any name
@@ -56,7 +57,7 @@ const maxPathLen = 4096
 //	         | key "=" value                   the one list element whose key equals value
 //	key      = quoted | one or more bytes other than '=', ']', '"'
 //	value    = quoted | zero or more bytes other than ']', '"'
-//	quoted   = a JSON string in double quotes, with JSON escapes
+//	quoted   = a double-quoted Go string literal (strconv.Unquote)
 //
 // So metadata.annotations["example.com/a.b"] names an annotation whose key
 // contains dots, containers[0] the first container, containers[-1] the last,
