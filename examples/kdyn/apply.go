@@ -104,18 +104,19 @@ type applier struct {
 	s         *session
 	a         applyFlags
 	serverDry bool
+	prog      *progress
 }
 
 func (ap *applier) run(ctx context.Context, docs []manifest.Doc) error {
 	var errs []error
-	prog := ap.s.progress()
+	ap.prog = ap.s.progress()
 	for i, d := range docs {
-		prog.Printf("applying %d/%d: %s", i+1, len(docs), d.Where())
+		ap.prog.Printf("applying %d/%d: %s", i+1, len(docs), d.Where())
 		if err := ap.applyDoc(ctx, d); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	prog.Done()
+	ap.prog.Done()
 	return reportErrors(ap.s, errs)
 }
 
@@ -196,6 +197,7 @@ func (ap *applier) applyDoc(ctx context.Context, d manifest.Doc) error {
 }
 
 func (ap *applier) print(gk schema.GroupKind, name, op string) {
+	ap.prog.Done() // the progress line and the output may share a terminal
 	fmt.Fprintln(ap.s.out, printer.Operation(gk, name, op, ap.serverDry))
 }
 
@@ -225,6 +227,7 @@ func (ap *applier) clientSide(ctx context.Context, h *dynamic.ResourceHandle, ob
 		return "", err
 	}
 	if _, ok := live.GetAnnotations()[patch.LastAppliedAnnotation]; !ok {
+		ap.prog.Done()
 		fmt.Fprintf(ap.s.errOut, "Warning: resource %s/%s is missing the %s annotation which is required by kdyn apply. kdyn apply should only be used on resources created declaratively by either kubectl create --save-config or kdyn apply. The missing annotation will be patched automatically.\n",
 			h.GroupVersionResource().Resource, live.GetName(), patch.LastAppliedAnnotation)
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -84,39 +85,11 @@ custom resources: kubedyn applies it under the CRD's OpenAPI schema
 			if err := s.connect(); err != nil {
 				return err
 			}
-			ctx := cmdContext(cmd)
-			targets, err := s.resolveTargets(ctx, ra)
-			if err != nil {
-				return err
-			}
 			opts := metav1.PatchOptions{FieldManager: fieldManager}
 			if serverDry {
 				opts.DryRun = []string{metav1.DryRunAll}
 			}
-			var sub []string
-			if subresource != "" {
-				sub = []string{subresource}
-			}
-			var errs []error
-			for _, tg := range targets {
-				h := s.handle(tg.mapping, s.namespace)
-				before, err := h.Get(ctx, tg.name, metav1.GetOptions{}, sub...)
-				if err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				after, err := h.Patch(ctx, tg.name, p.Type, p.Data, opts, sub...)
-				if err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				op := "patched"
-				if reflect.DeepEqual(before.Object, after.Object) {
-					op = "patched (no change)"
-				}
-				fmt.Fprintln(s.out, printer.Operation(after.GroupVersionKind().GroupKind(), after.GetName(), op, serverDry))
-			}
-			return reportErrors(s, errs)
+			return runPatch(cmdContext(cmd), s, ra, p, opts, subresource)
 		},
 	}
 	f := cmd.Flags()
@@ -127,4 +100,37 @@ custom resources: kubedyn applies it under the CRD's OpenAPI schema
 	f.StringVar(&fieldManager, "field-manager", "kdyn-patch", "Name of the manager used to track field ownership.")
 	f.StringVar(&dryRun, "dry-run", "none", `"none" or "server".`)
 	return cmd
+}
+
+// runPatch patches each named object and prints kubectl's line for it:
+// "patched", or "patched (no change)" when the object came back as it was.
+func runPatch(ctx context.Context, s *session, ra resourceArgs, p patch.Patch, opts metav1.PatchOptions, subresource string) error {
+	targets, err := s.resolveTargets(ctx, ra)
+	if err != nil {
+		return err
+	}
+	var sub []string
+	if subresource != "" {
+		sub = []string{subresource}
+	}
+	var errs []error
+	for _, tg := range targets {
+		h := s.handle(tg.mapping, s.namespace)
+		before, err := h.Get(ctx, tg.name, metav1.GetOptions{}, sub...)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		after, err := h.Patch(ctx, tg.name, p.Type, p.Data, opts, sub...)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		op := "patched"
+		if reflect.DeepEqual(before.Object, after.Object) {
+			op = "patched (no change)"
+		}
+		fmt.Fprintln(s.out, printer.Operation(after.GroupVersionKind().GroupKind(), after.GetName(), op, len(opts.DryRun) > 0))
+	}
+	return reportErrors(s, errs)
 }

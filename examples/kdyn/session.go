@@ -132,9 +132,9 @@ func (p *progress) Printf(format string, args ...any) {
 	p.shown = true
 }
 
-// Done clears the progress line.
+// Done clears the progress line. A nil progress does nothing.
 func (p *progress) Done() {
-	if p.shown {
+	if p != nil && p.shown {
 		fmt.Fprint(p.w, "\r\x1b[K")
 		p.shown = false
 	}
