@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -23,12 +22,16 @@ const DefaultVersion = "v1.36.3"
 // DefaultEtcdVersion is the etcd server every Kubernetes version is run with.
 const DefaultEtcdVersion = "v3.6.16"
 
-// Binaries are the paths of the programs one control plane runs.
+// Binaries are the paths of the programs one control plane runs, and of the
+// reference kubectl.
 type Binaries struct {
-	Version       string // Kubernetes version, e.g. v1.36.3
+	Version       string // Kubernetes version of KubeAPIServer, e.g. v1.36.3
 	KubeAPIServer string
-	Kubectl       string
-	Etcd          string
+	// Kubectl is always kubectl DefaultVersion, whatever Version is: it is
+	// the reference client kdyn and the tests compare their output with, and
+	// what the client prints must not change with the server's minor.
+	Kubectl string
+	Etcd    string
 }
 
 // BuildOptions say which binaries to build and where to keep them.
@@ -79,17 +82,16 @@ func EnsureBinaries(ctx context.Context, opts BuildOptions) (Binaries, error) {
 	if _, err := ResolveVersion(o.Version); err != nil {
 		return Binaries{}, fmt.Errorf("build control plane: %w", err)
 	}
-	m := versionRE.FindStringSubmatch(o.Version)
-	if m == nil {
+	if !versionRE.MatchString(o.Version) {
 		return Binaries{}, fmt.Errorf("build control plane: version %q is not of the form v1.MINOR.PATCH", o.Version)
 	}
-	minor, _ := strconv.Atoi(m[1])
 	kdir := filepath.Join(o.CacheDir, o.Version)
+	refDir := filepath.Join(o.CacheDir, DefaultVersion)
 	edir := filepath.Join(o.CacheDir, "etcd-"+o.EtcdVersion)
 	b := Binaries{
 		Version:       o.Version,
 		KubeAPIServer: filepath.Join(kdir, "kube-apiserver"),
-		Kubectl:       filepath.Join(kdir, "kubectl"),
+		Kubectl:       filepath.Join(refDir, "kubectl"),
 		Etcd:          filepath.Join(edir, "etcd"),
 	}
 	if allExist(b.KubeAPIServer, b.Kubectl, b.Etcd) {
@@ -109,13 +111,29 @@ func EnsureBinaries(ctx context.Context, opts BuildOptions) (Binaries, error) {
 			return b, err
 		}
 	}
-	if !allExist(b.KubeAPIServer, b.Kubectl) {
-		if err := buildKubernetes(ctx, o, minor, kdir, b); err != nil {
-			return b, err
+	// One throwaway module per Kubernetes version: the server's, and the
+	// reference kubectl's (the same one when Version is DefaultVersion).
+	builds := map[string][]buildTarget{}
+	if !allExist(b.KubeAPIServer) {
+		builds[o.Version] = append(builds[o.Version], buildTarget{"k8s.io/kubernetes/cmd/kube-apiserver", b.KubeAPIServer})
+	}
+	if !allExist(b.Kubectl) {
+		builds[DefaultVersion] = append(builds[DefaultVersion], buildTarget{"k8s.io/kubernetes/cmd/kubectl", b.Kubectl})
+	}
+	for _, v := range []string{o.Version, DefaultVersion} {
+		if targets := builds[v]; len(targets) > 0 {
+			delete(builds, v)
+			vm, _ := MinorOf(v)
+			if err := buildKubernetes(ctx, o.Progress, v, vm, filepath.Join(o.CacheDir, v), targets); err != nil {
+				return b, err
+			}
 		}
 	}
 	return b, nil
 }
+
+// buildTarget is one program to build from k8s.io/kubernetes: its package and where it goes.
+type buildTarget struct{ pkg, out string }
 
 func allExist(paths ...string) bool {
 	for _, p := range paths {
@@ -181,19 +199,25 @@ func stagingReplaces(ctx context.Context, dir, version string) ([]string, error)
 	return mods, nil
 }
 
-func buildKubernetes(ctx context.Context, o BuildOptions, minor int, kdir string, b Binaries) error {
+// buildKubernetes builds targets from k8s.io/kubernetes at version into kdir.
+func buildKubernetes(ctx context.Context, progress io.Writer, version string, minor int, kdir string, targets []buildTarget) error {
 	src := filepath.Join(kdir, "src")
 	if err := os.MkdirAll(src, 0o755); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.Progress, "kubedyn: building kube-apiserver and kubectl %s from the Go module proxy into %s (first time only: ~6-10 minutes on 2 cores)\n", o.Version, kdir)
-	mods, err := stagingReplaces(ctx, src, o.Version)
-	if err != nil {
-		return fmt.Errorf("build kube-apiserver %s: %w", o.Version, err)
+	var names []string
+	for _, t := range targets {
+		names = append(names, filepath.Base(t.out))
 	}
-	staging := "v0" + strings.TrimPrefix(o.Version, "v1")
+	what := strings.Join(names, " and ")
+	fmt.Fprintf(progress, "kubedyn: building %s %s from the Go module proxy into %s (first time only: ~3-10 minutes on 2 cores)\n", what, version, kdir)
+	mods, err := stagingReplaces(ctx, src, version)
+	if err != nil {
+		return fmt.Errorf("build %s %s: %w", what, version, err)
+	}
+	staging := "v0" + strings.TrimPrefix(version, "v1")
 	var gomod strings.Builder
-	fmt.Fprintf(&gomod, "module kubedynbuild\n\ngo 1.26\n\nrequire k8s.io/kubernetes %s\n\n", o.Version)
+	fmt.Fprintf(&gomod, "module kubedynbuild\n\ngo 1.26\n\nrequire k8s.io/kubernetes %s\n\n", version)
 	for _, m := range mods {
 		fmt.Fprintf(&gomod, "replace %s => %s %s\n", m, m, staging)
 	}
@@ -209,15 +233,14 @@ func buildKubernetes(ctx context.Context, o BuildOptions, minor int, kdir string
 	// finish although older minors' cloud-provider test dependencies are no
 	// longer on the module proxy (providerless builds never import them).
 	if _, err := goCmd(ctx, src, nil, "mod", "tidy", "-e"); err != nil {
-		return fmt.Errorf("build kube-apiserver %s: go mod tidy: %w", o.Version, err)
+		return fmt.Errorf("build %s %s: go mod tidy: %w", what, version, err)
 	}
-	ld := fmt.Sprintf("-s -w -X k8s.io/component-base/version.gitVersion=%s -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=%d -X k8s.io/component-base/version.gitTreeState=clean", o.Version, minor)
-	for _, c := range []struct{ pkg, out string }{
-		{"k8s.io/kubernetes/cmd/kube-apiserver", b.KubeAPIServer},
-		{"k8s.io/kubernetes/cmd/kubectl", b.Kubectl},
-	} {
-		if err := goBuild(ctx, o.Progress, src, c.pkg, c.out, ld, tags); err != nil {
-			return fmt.Errorf("build %s %s: %w", filepath.Base(c.out), o.Version, err)
+	// All three: 1.29's /version takes major and minor from gitMajor and
+	// gitMinor alone; later minors derive them from gitVersion.
+	ld := fmt.Sprintf("-s -w -X k8s.io/component-base/version.gitVersion=%s -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=%d -X k8s.io/component-base/version.gitTreeState=clean", version, minor)
+	for _, t := range targets {
+		if err := goBuild(ctx, progress, src, t.pkg, t.out, ld, tags); err != nil {
+			return fmt.Errorf("build %s %s: %w", filepath.Base(t.out), version, err)
 		}
 	}
 	return nil

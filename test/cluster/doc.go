@@ -15,6 +15,27 @@
 // parallel runs wait instead of racing; the first build takes several
 // minutes and prints progress.
 //
+// # Server versions
+//
+// The server is DefaultVersion (1.36) unless asked otherwise. Any minor from
+// 1.29 to 1.36 can be asked for, by minor (its pinned patch, see
+// PinnedVersions and ResolveVersion) or by full version. Minors before 1.36
+// are built with -tags providerless (their cloud-provider dependencies are no
+// longer all on the module proxy). kubectl is always DefaultVersion's: it is
+// the reference client, and only the server changes. The choice is read from
+// the environment by OptionsFromEnv, which Get (for test binaries) and the
+// controlplane command use, so the same tests run against any server:
+//
+//	KUBEDYN_K8S_VERSION=1.29                    the server's version
+//	KUBEDYN_K8S_FEATURE_GATES=WatchList=true    kube-apiserver feature gates
+//	KUBEDYN_AGGREGATED_DISCOVERY=false          legacy discovery only (1.29; locked on from 1.30)
+//
+// Every pinned minor runs with the same kube-apiserver flags. Tests must find
+// out what the server can do from the server (a refused request, a
+// Content-Type, a discovery document), never from its version. `go run
+// ./test/cluster/cmd/controlplane matrix` runs the integration suites against
+// every pinned minor and prints a table (see COMPAT.md).
+//
 // # The control plane
 //
 // Start runs etcd and kube-apiserver on free loopback ports with data in a
