@@ -2,11 +2,7 @@ package restmapper
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/json"
-	"fmt"
-	"io"
+	"errors"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -16,19 +12,18 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/kubedyn/kubedyn/discovery"
+	"github.com/kubedyn/kubedyn/rest"
 	"github.com/kubedyn/kubedyn/test/cluster"
 )
 
-// serverSource is a Source that reads the real control plane over HTTPS as
-// admin: the full run with aggregated discovery (two requests), a group with
-// legacy discovery (/apis/GROUP, then each version). Every request goes
-// through a counting RoundTripper.
-type serverSource struct {
-	base     string
-	client   *http.Client
-	requests atomic.Int64
-}
+// The mapper's integration tests run on the real discovery stack: a
+// discovery.Cached over a discovery.Client (aggregated discovery for a full
+// run, the group's own legacy documents for a one-group lookup after
+// Invalidate) over a rest.Client whose transport counts every request.
 
+// countingRT counts round trips and adds the admin token: a caller's own
+// HTTP client under rest.Config.HTTPClient.
 type countingRT struct {
 	next  http.RoundTripper
 	n     *atomic.Int64
@@ -42,67 +37,44 @@ func (c countingRT) RoundTrip(r *http.Request) (*http.Response, error) {
 	return c.next.RoundTrip(r)
 }
 
-func newServerSource(t testing.TB, env *cluster.Env) *serverSource {
+// cachedDiscovery is what the tests need of discovery.Cached.
+type cachedDiscovery interface {
+	Source
+	Invalidator
+}
+
+// ownGroups is a Source over real discovery that hides the groups other
+// packages' tests install on the shared control plane (see foreign), and
+// the failures of their group-versions.
+type ownGroups struct {
+	src      cachedDiscovery
+	requests *atomic.Int64 // HTTP requests discovery made
+}
+
+var (
+	_ Source      = (*ownGroups)(nil)
+	_ Invalidator = (*ownGroups)(nil)
+)
+
+// newServerSource returns an ownGroups over discovery.NewCached(discovery.New(...))
+// on the control plane, as admin.
+func newServerSource(t testing.TB, env *cluster.Env) *ownGroups {
 	t.Helper()
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(env.CAData) {
-		t.Fatal("no CA certificates in env.CAData")
+	base, ok := env.HTTPClient().Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("env.HTTPClient's transport is %T", env.HTTPClient().Transport)
 	}
-	s := &serverSource{base: env.Server}
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}
+	tr := base.Clone()
+	tr.ForceAttemptHTTP2 = true
 	t.Cleanup(tr.CloseIdleConnections)
-	s.client = &http.Client{Transport: countingRT{next: tr, n: &s.requests, token: env.Admin.Token}}
+	s := &ownGroups{requests: &atomic.Int64{}}
+	rc, err := rest.NewClient(&rest.Config{Host: env.Server, HTTPClient: &http.Client{Transport: countingRT{next: tr, n: s.requests, token: env.Admin.Token}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.src = discovery.NewCached(discovery.New(rc, discovery.Options{}), discovery.CacheOptions{})
 	return s
 }
-
-func (s *serverSource) get(ctx context.Context, path, accept string, into any) error {
-	req, err := http.NewRequestWithContext(ctx, "GET", s.base+path, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept", accept)
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode == http.StatusNotFound {
-		return apierrors.NewNotFound(schema.GroupResource{Resource: "discovery"}, path)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s: %s", path, resp.Status, body)
-	}
-	return json.Unmarshal(body, into)
-}
-
-// The few apidiscovery.k8s.io/v2 fields a mapper needs.
-type aggList struct {
-	Items []struct {
-		Metadata struct {
-			Name string `json:"name"`
-		} `json:"metadata"`
-		Versions []struct {
-			Version   string `json:"version"`
-			Resources []struct {
-				Resource     string `json:"resource"`
-				ResponseKind struct {
-					Kind string `json:"kind"`
-				} `json:"responseKind"`
-				Scope            string   `json:"scope"`
-				SingularResource string   `json:"singularResource"`
-				Verbs            []string `json:"verbs"`
-				ShortNames       []string `json:"shortNames"`
-				Categories       []string `json:"categories"`
-			} `json:"resources"`
-		} `json:"versions"`
-	} `json:"items"`
-}
-
-const aggAccept = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 
 // foreign reports whether group was installed by another package's tests on
 // the shared control plane (neither a built-in group nor one of ours). The
@@ -113,62 +85,49 @@ func foreign(group string) bool {
 	return strings.Contains(group, ".") && !strings.HasSuffix(group, ".k8s.io") && !strings.HasSuffix(group, fixtureGroupSuffix)
 }
 
-func (s *serverSource) ServerGroupsAndResources(ctx context.Context) ([]metav1.APIGroup, []*metav1.APIResourceList, error) {
-	var groups []metav1.APIGroup
-	var lists []*metav1.APIResourceList
-	for _, path := range []string{"/api", "/apis"} {
-		var agg aggList
-		if err := s.get(ctx, path, aggAccept, &agg); err != nil {
-			return nil, nil, err
-		}
-		for _, it := range agg.Items {
-			if foreign(it.Metadata.Name) {
-				continue
-			}
-			g := metav1.APIGroup{Name: it.Metadata.Name}
-			for _, v := range it.Versions {
-				gv := schema.GroupVersion{Group: g.Name, Version: v.Version}.String()
-				g.Versions = append(g.Versions, metav1.GroupVersionForDiscovery{GroupVersion: gv, Version: v.Version})
-				l := &metav1.APIResourceList{GroupVersion: gv}
-				for _, r := range v.Resources {
-					l.APIResources = append(l.APIResources, metav1.APIResource{
-						Name: r.Resource, SingularName: r.SingularResource, Kind: r.ResponseKind.Kind,
-						Namespaced: r.Scope == "Namespaced", Verbs: r.Verbs, ShortNames: r.ShortNames, Categories: r.Categories,
-					})
-				}
-				lists = append(lists, l)
-			}
-			if len(g.Versions) > 0 {
-				g.PreferredVersion = g.Versions[0]
-			}
-			groups = append(groups, g)
+func (s *ownGroups) ServerGroupsAndResources(ctx context.Context) ([]metav1.APIGroup, []*metav1.APIResourceList, error) {
+	groups, lists, err := s.src.ServerGroupsAndResources(ctx)
+	var keptGroups []metav1.APIGroup
+	for _, g := range groups {
+		if !foreign(g.Name) {
+			keptGroups = append(keptGroups, g)
 		}
 	}
-	return groups, lists, nil
+	var keptLists []*metav1.APIResourceList
+	for _, l := range lists {
+		if !foreign(groupOf(l.GroupVersion)) {
+			keptLists = append(keptLists, l)
+		}
+	}
+	return keptGroups, keptLists, ownFailures(err)
 }
 
-func (s *serverSource) ServerGroupAndResources(ctx context.Context, group string) (*metav1.APIGroup, []*metav1.APIResourceList, error) {
-	var g metav1.APIGroup
-	if foreign(group) {
-		return nil, nil, apierrors.NewNotFound(schema.GroupResource{Resource: "discovery"}, "/apis/"+group)
+// ownFailures drops from a *discovery.PartialError the group-versions of
+// foreign groups (another package's broken APIService, a CRD it is
+// deleting); other errors pass unchanged.
+func ownFailures(err error) error {
+	var pe *discovery.PartialError
+	if !errors.As(err, &pe) {
+		return err
 	}
-	if group == "" {
-		g = metav1.APIGroup{Versions: []metav1.GroupVersionForDiscovery{{GroupVersion: "v1", Version: "v1"}}}
-		g.PreferredVersion = g.Versions[0]
-	} else if err := s.get(ctx, "/apis/"+group, "application/json", &g); err != nil {
-		return nil, nil, err
-	}
-	var lists []*metav1.APIResourceList
-	for _, v := range g.Versions {
-		path := "/apis/" + v.GroupVersion
-		if group == "" {
-			path = "/api/" + v.GroupVersion
+	failed := map[schema.GroupVersion]error{}
+	for gv, cause := range pe.Failed {
+		if !foreign(gv.Group) {
+			failed[gv] = cause
 		}
-		l := &metav1.APIResourceList{}
-		if err := s.get(ctx, path, "application/json", l); err != nil {
-			return nil, nil, err
-		}
-		lists = append(lists, l)
 	}
-	return &g, lists, nil
+	if len(failed) == 0 {
+		return nil
+	}
+	return &discovery.PartialError{Failed: failed}
 }
+
+func (s *ownGroups) ServerGroupAndResources(ctx context.Context, group string) (*metav1.APIGroup, []*metav1.APIResourceList, error) {
+	g, lists, err := s.src.ServerGroupAndResources(ctx, group)
+	if foreign(group) && (err == nil || discovery.IsPartial(err)) {
+		return nil, nil, apierrors.NewNotFound(schema.GroupResource{Resource: "apigroups"}, group)
+	}
+	return g, lists, ownFailures(err)
+}
+
+func (s *ownGroups) Invalidate(groups ...string) { s.src.Invalidate(groups...) }
