@@ -3,6 +3,7 @@ package unstructured
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -48,12 +49,16 @@ func TestSanitizeRecreate(t *testing.T) {
 	var fetched []*k8su.Unstructured
 	for _, o := range objects {
 		coll := strings.Replace(o.collection, "NS", src, 1)
-		created := decodeBody(t, mustDo(t, env, ctx, "POST", coll, o.body))
-		fetched = append(fetched, decodeBody(t, mustDo(t, env, ctx, "GET", coll+"/"+created.GetName(), nil)))
+		created := decodeBody(t, mustCreate(t, env, ctx, coll, o.body))
+		got, err := env.Do(ctx, "GET", coll+"/"+created.GetName(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fetched = append(fetched, decodeBody(t, got))
 	}
 	// A dependent of the first ConfigMap, so that an ownerReference exists.
 	owner := fetched[0]
-	dep := decodeBody(t, mustDo(t, env, ctx, "POST", "/api/v1/namespaces/"+src+"/configmaps", map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+	dep := decodeBody(t, mustCreate(t, env, ctx, "/api/v1/namespaces/"+src+"/configmaps", map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
 		"metadata": map[string]any{"name": "dependent", "ownerReferences": []any{map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "name": "owner", "uid": owner.GetUID()}}}}))
 	objects = append(objects, object{"/api/v1/namespaces/NS/configmaps", nil})
 	fetched = append(fetched, dep)
@@ -75,7 +80,7 @@ func TestSanitizeRecreate(t *testing.T) {
 		}
 		naive.SetNamespace(dst)
 		coll := strings.Replace(objects[c.index].collection, "NS", dst, 1)
-		_, err := env.Do(ctx, "POST", coll, mustMarshal(t, naive))
+		_, err := create(t, env, ctx, coll, mustMarshal(t, naive))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("control: %s %s copied without Sanitize's per-kind rules: error %v, want one containing %q", naive.GetKind(), naive.GetName(), err, c.want)
 		}
@@ -91,7 +96,7 @@ func TestSanitizeRecreate(t *testing.T) {
 		if _, err := Get(clean.Object, "metadata.ownerReferences"); err == nil {
 			t.Errorf("%s: sanitized copy keeps ownerReferences", name)
 		}
-		body, err := env.Do(ctx, "POST", coll, mustMarshal(t, clean))
+		body, err := create(t, env, ctx, coll, mustMarshal(t, clean))
 		if err != nil {
 			t.Errorf("%s: creating the sanitized copy in %s: %v\ncopy: %s", name, dst, err, mustMarshal(t, clean))
 			continue
@@ -119,11 +124,30 @@ func defaulted(u *k8su.Unstructured) []string {
 	return nil
 }
 
-func mustDo(t *testing.T, env *cluster.Env, ctx context.Context, method, path string, body any) []byte {
+// create POSTs body to the collection coll and deletes what it created when
+// the test ends: namespaces never finish deleting on the test control plane,
+// and Services would otherwise hold on to its small pool of cluster IPs.
+func create(t *testing.T, env *cluster.Env, ctx context.Context, coll string, body any) ([]byte, error) {
 	t.Helper()
-	out, err := env.Do(ctx, method, path, body)
+	out, err := env.Do(ctx, "POST", coll, body)
 	if err != nil {
-		t.Fatalf("%s %s: %v", method, path, err)
+		return nil, err
+	}
+	var meta struct {
+		Metadata struct{ Name string } `json:"metadata"`
+	}
+	if err := json.Unmarshal(out, &meta); err != nil || meta.Metadata.Name == "" {
+		t.Fatalf("POST %s: answer without a name: %v", coll, err)
+	}
+	t.Cleanup(func() { _, _ = env.Do(context.Background(), "DELETE", coll+"/"+meta.Metadata.Name, nil) })
+	return out, nil
+}
+
+func mustCreate(t *testing.T, env *cluster.Env, ctx context.Context, coll string, body any) []byte {
+	t.Helper()
+	out, err := create(t, env, ctx, coll, body)
+	if err != nil {
+		t.Fatalf("POST %s: %v", coll, err)
 	}
 	return out
 }
