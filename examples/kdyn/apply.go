@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -105,7 +106,13 @@ type applier struct {
 	a         applyFlags
 	serverDry bool
 	prog      *progress
+	// crds are the kinds of the CRDs this run applied: a later document of
+	// one of them waits for it to be served (kubectl fails it instead).
+	crds map[schema.GroupKind]bool
 }
+
+// crdWait bounds the wait for a CRD applied in the same run to be served.
+const crdWait = 30 * time.Second
 
 func (ap *applier) run(ctx context.Context, docs []manifest.Doc) error {
 	var errs []error
@@ -163,8 +170,20 @@ func (s *session) resolveObject(ctx context.Context, d manifest.Doc) (*dynamic.R
 	return h, nil
 }
 
+// applyDoc applies one document and remembers the CRDs it applied.
 func (ap *applier) applyDoc(ctx context.Context, d manifest.Doc) error {
+	err := ap.applyOne(ctx, d)
+	if err == nil {
+		ap.noteCRD(d.Object)
+	}
+	return err
+}
+
+func (ap *applier) applyOne(ctx context.Context, d manifest.Doc) error {
 	h, err := ap.s.resolveObject(ctx, d)
+	if err != nil && meta.IsNoMatchError(err) && !ap.serverDry && ap.crds[d.Object.GroupVersionKind().GroupKind()] {
+		h, err = ap.waitForKind(ctx, d)
+	}
 	if err != nil {
 		return err
 	}
@@ -194,6 +213,40 @@ func (ap *applier) applyDoc(ctx context.Context, d manifest.Doc) error {
 		lastErr = err
 	}
 	return lastErr
+}
+
+// waitForKind resolves a document whose kind is defined by a CRD applied
+// earlier in this run, rediscovering until the CRD is served.
+func (ap *applier) waitForKind(ctx context.Context, d manifest.Doc) (*dynamic.ResourceHandle, error) {
+	ctx, cancel := context.WithTimeout(ctx, crdWait)
+	defer cancel()
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ap.s.resolveObject(context.WithoutCancel(ctx), d)
+		case <-tick.C:
+		}
+		ap.s.mapper.Reset()
+		h, err := ap.s.resolveObject(ctx, d)
+		if err == nil || !meta.IsNoMatchError(err) {
+			return h, err
+		}
+	}
+}
+
+// noteCRD remembers the kind a CustomResourceDefinition defines.
+func (ap *applier) noteCRD(obj *unstructured.Unstructured) {
+	if obj.GroupVersionKind().GroupKind() != (schema.GroupKind{Group: "apiextensions.k8s.io", Kind: "CustomResourceDefinition"}) {
+		return
+	}
+	group, _, _ := unstructured.NestedString(obj.Object, "spec", "group")
+	kind, _, _ := unstructured.NestedString(obj.Object, "spec", "names", "kind")
+	if ap.crds == nil {
+		ap.crds = map[schema.GroupKind]bool{}
+	}
+	ap.crds[schema.GroupKind{Group: group, Kind: kind}] = true
 }
 
 func (ap *applier) print(gk schema.GroupKind, name, op string) {

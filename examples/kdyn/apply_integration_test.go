@@ -186,3 +186,18 @@ metadata: {name: last}
 	}
 	h.expect(t, result{Stderr: "error: no objects passed to apply\n", Code: 1}, "apply", "-f", writeTemp(t, "# nothing\n"))
 }
+
+// testApplyCRDAndResource: a CRD and a resource of its kind in one file; the
+// resource waits for the CRD to be served (kubectl fails it: "ensure CRDs
+// are installed first").
+func (h *harness) testApplyCRDAndResource(t *testing.T) {
+	ns := h.env.Namespace(t)
+	group := "both-" + h.group
+	crd := strings.ReplaceAll(h.widgetCRD(), h.group, group)
+	t.Cleanup(func() { h.kdyn(t, "delete", "crd", "widgets."+group) })
+	manifest := crd + "---\napiVersion: " + group + "/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 1}\n"
+	want := result{Stdout: "customresourcedefinition.apiextensions.k8s.io/widgets." + group + " created\nwidget." + group + "/w created\n"}
+	if got := h.kdynIn(t, manifest, "apply", "-f", "-", "-n", ns); got != want {
+		t.Errorf("(-want +got):\n%s", cmp.Diff(want, got))
+	}
+}

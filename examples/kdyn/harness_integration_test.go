@@ -46,6 +46,7 @@ func TestIntegrationKdyn(t *testing.T) {
 	t.Run("ApplyClientSide", h.testApplyClientSide)
 	t.Run("ApplyServerSide", h.testApplyServerSide)
 	t.Run("ApplyPerDocumentErrors", h.testApplyPerDocumentErrors)
+	t.Run("ApplyCRDAndResource", h.testApplyCRDAndResource)
 	t.Run("Patch", h.testPatch)
 	t.Run("Delete", h.testDelete)
 	t.Run("DeleteCascade", h.testDeleteCascade)
