@@ -34,6 +34,13 @@
 // cache always converges to the server's state and no handler sees the
 // same change twice.
 //
+// The informer runs this list-and-watch loop itself rather than on
+// dynamic's WatchResumable, whose semantics it keeps (resume, relist,
+// difference) with its cache as the record of what was delivered: a
+// resumable watch keeps its own copy of every object it delivered, which
+// would hold the decoded, untransformed objects beside the lean cached ones
+// and double the memory an informer exists to save.
+//
 // HasSynced and WaitForSync tell when the cache first held the server's
 // state. Options.ResyncPeriod adds client-go's periodic resync:
 // OnUpdate(obj, obj) for every cached object.
@@ -84,10 +91,14 @@
 // [StateHandler]. It polls for the resource with backoff (1s, doubling, up
 // to Options.GonePoll), asking Options.Discovery (a *discovery.Client)
 // whether the group-version lists it or, without one, the resource itself
-// with a List of limit 1. An Options.Notifier (such as a discovery
-// follower that watches CRDs) makes it retry at once when the group
-// changes, and makes a running informer check discovery and stop when the
-// resource has left it. When the resource is served again the informer
+// with a List of limit 1. An Options.Notifier makes it retry at once when
+// the group changes, and makes a running informer check discovery and stop
+// when the resource has left it; a [Broadcaster] turns any event source into
+// one, for instance dynamic/follow's Follower, which watches CRDs and
+// APIServices and tells its subscribers once discovery shows a change:
+//
+//	b := informer.NewBroadcaster()
+//	follower.Subscribe(func(c follow.Change) { b.Notify(c.Group) }) When the resource is served again the informer
 // moves to StateStarting, lists, and is StateSynced again. With
 // Options.Logger, each transition is one log line: no line per retry.
 //

@@ -193,3 +193,15 @@ func ExampleLeaner_Unstructured() {
 	// Output:
 	// true map[k:v]
 }
+
+func ExampleBroadcaster() {
+	b := informer.NewBroadcaster()
+	changed, cancel := b.Subscribe("example.com")
+	defer cancel()
+	// An event source (a CRD watch, dynamic/follow's Follower) calls Notify.
+	b.Notify("example.com")
+	<-changed
+	fmt.Println("example.com changed")
+	// Output:
+	// example.com changed
+}
