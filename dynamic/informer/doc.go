@@ -99,6 +99,7 @@
 //
 //	b := informer.NewBroadcaster()
 //	follower.Subscribe(func(c follow.Change) { b.Notify(c.Group) }) When the resource is served again the informer
+//
 // moves to StateStarting, lists, and is StateSynced again. With
 // Options.Logger, each transition is one log line: no line per retry.
 //
