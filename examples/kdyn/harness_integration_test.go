@@ -149,7 +149,7 @@ func (h *harness) ok(t *testing.T, args ...string) string {
 // that changes with time — an AGE column ticking, another package's CRD
 // appearing on the shared server — is handled without normalising: when
 // kubectl's two runs agree, kdyn, run between them, must agree too; when
-// they differ, all three are run again (up to 8 times). It returns kdyn's
+// they differ, all three are run again (up to 15 times). It returns kdyn's
 // result.
 func (h *harness) sameAsKubectl(t *testing.T, stdoutOnly bool, args ...string) result {
 	t.Helper()
@@ -160,7 +160,7 @@ func (h *harness) sameAsKubectl(t *testing.T, stdoutOnly bool, args ...string) r
 		return r
 	}
 	var k1, kd, k2 result
-	for range 8 {
+	for range 15 {
 		k1 = norm(h.kubectl(t, args...))
 		kd = norm(h.kdyn(t, args...))
 		k2 = norm(h.kubectl(t, args...))
