@@ -1,11 +1,13 @@
 package discovery
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -115,7 +117,7 @@ func (c *Client) fetch(ctx context.Context, req *rest.Request, old doc, haveOld 
 	if resp.StatusCode != http.StatusOK {
 		return doc{}, fmt.Errorf("discovery GET %s on %s: unexpected HTTP %d", path, c.rc.Host(), resp.StatusCode)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxDocument+1))
+	body, err := readBody(resp.Body, resp.Header.Get("Content-Length"))
 	if err != nil {
 		return doc{}, fmt.Errorf("discovery GET %s on %s: reading body: %w", path, c.rc.Host(), err)
 	}
@@ -146,4 +148,18 @@ func (c *Client) decodeLegacyDoc(path string, d doc, kind string, into any) erro
 		return fmt.Errorf("discovery GET %s on %s: decoding %s: %w", path, c.rc.Host(), kind, err)
 	}
 	return nil
+}
+
+// readBody reads at most maxDocument+1 bytes of a response body into one
+// buffer: of the announced length when there is one, else doubling from
+// 4 KiB (io.ReadAll grows by a quarter at a time, copying a large body
+// many times over).
+func readBody(r io.Reader, contentLength string) ([]byte, error) {
+	size := 4 << 10
+	if n, err := strconv.Atoi(contentLength); err == nil && n >= 0 && n <= maxDocument {
+		size = n + bytes.MinRead // room to see the end without growing
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size))
+	_, err := buf.ReadFrom(io.LimitReader(r, maxDocument+1))
+	return buf.Bytes(), err
 }

@@ -86,10 +86,15 @@ type kindEntry struct {
 }
 
 func buildSnapshot(groups []metav1.APIGroup, lists []*metav1.APIResourceList, fetched time.Time) *snapshot {
-	n := 0
+	n := 0 // resources, not counting subresources
 	for _, l := range lists {
-		if l != nil {
-			n += len(l.APIResources)
+		if l == nil {
+			continue
+		}
+		for i := range l.APIResources {
+			if !strings.Contains(l.APIResources[i].Name, "/") {
+				n++
+			}
 		}
 	}
 	s := &snapshot{
