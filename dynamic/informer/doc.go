@@ -98,9 +98,10 @@
 // APIServices and tells its subscribers once discovery shows a change:
 //
 //	b := informer.NewBroadcaster()
-//	follower.Subscribe(func(c follow.Change) { b.Notify(c.Group) }) When the resource is served again the informer
+//	follower.Subscribe(func(c follow.Change) { b.Notify(c.Group) })
 //
-// moves to StateStarting, lists, and is StateSynced again. With
+// When the resource is served again the informer moves to StateStarting,
+// lists, and is StateSynced again. With
 // Options.Logger, each transition is one log line: no line per retry.
 //
 // # Memory

@@ -102,7 +102,7 @@ func (f *fakeSource) listCount() int {
 }
 
 // testHandle is a handle on testGVR; the fake source does its I/O.
-func testHandle(t *testing.T) *dynamic.ResourceHandle {
+func testHandle(t testing.TB) *dynamic.ResourceHandle {
 	t.Helper()
 	rc, err := rest.NewClient(&rest.Config{Host: "https://127.0.0.1:1"})
 	if err != nil {

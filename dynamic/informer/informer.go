@@ -214,7 +214,11 @@ func (i *Informer[T]) AddHandler(h Handler[T]) *Registration {
 	if i.state != StateStarting {
 		l.push(notification[T]{kind: noteState, state: i.state, err: i.stateErr})
 	}
-	i.listeners = append(i.listeners, l)
+	if i.state == StateStopped {
+		l.close(false) // Run has returned: the replay is all there is
+	} else {
+		i.listeners = append(i.listeners, l)
+	}
 	i.mu.Unlock()
 	go l.run()
 	return &Registration{synced: l.synced.Load, remove: func() { i.removeListener(l) }}

@@ -208,3 +208,42 @@ func TestWaitForSyncTimeout(t *testing.T) {
 		t.Errorf("WaitForSync = %v, want an error naming widgets.v1.example.com", err)
 	}
 }
+
+// TestDuplicateEventIgnored drops a watch event whose resourceVersion the
+// cache already holds: a change is told once.
+func TestDuplicateEventIgnored(t *testing.T) {
+	src := newFakeSource(obj("ns", "a", "1", nil))
+	inf := newInformer(testHandle(t), Options[*unstructured.Unstructured]{}, src.source())
+	rec := newRecorder()
+	inf.AddHandler(rec)
+	runInformer(t, inf)
+	w := <-src.watches
+	w.Modify(obj("ns", "a", "1", nil))
+	w.Modify(obj("ns", "a", "2", nil))
+	eventually(t, "the update to 2", func() bool { got, _ := rec.snapshot(); return len(got["ns/a"]) >= 2 })
+	got, _ := rec.snapshot()
+	if diff := cmp.Diff([]string{"add:1:initial", "update:1>2"}, got["ns/a"]); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// TestHandlerAfterStop gets the replay of what was cached, then nothing:
+// its goroutine ends.
+func TestHandlerAfterStop(t *testing.T) {
+	src := newFakeSource(obj("ns", "a", "1", nil))
+	inf := newInformer(testHandle(t), Options[*unstructured.Unstructured]{}, src.source())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- inf.Run(ctx) }()
+	if err := inf.WaitForSync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	<-done
+	rec := newRecorder()
+	inf.AddHandler(rec)
+	eventually(t, "the replay", func() bool { return rec.count() == 1 })
+	if _, states := rec.snapshot(); !cmp.Equal(states, []State{StateStopped}) {
+		t.Errorf("states %v, want [stopped]", states)
+	}
+}

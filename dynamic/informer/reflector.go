@@ -321,6 +321,10 @@ func (i *Informer[T]) apply(t watch.EventType, obj T) {
 			return // nothing cached to delete: nothing to tell
 		}
 	} else {
+		if old, ok := i.store.getLocked(KeyOf(obj)); ok && old.GetResourceVersion() == obj.GetResourceVersion() {
+			i.store.mu.Unlock()
+			return // already delivered: a change is told once
+		}
 		old, existed, err := i.store.putLocked(obj)
 		if err != nil {
 			i.logDropLocked(err)
