@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -83,6 +84,7 @@ type Follower struct {
 	opts  Options
 	log   *slog.Logger
 	queue *workqueue.Queue[string]
+	ran   atomic.Bool // Run was called
 
 	mu        sync.Mutex               // guards pend, subs, nextSub, following, logged, synced, attempts
 	pend      map[string]*pendingGroup // group → changes not yet confirmed
@@ -160,9 +162,12 @@ func (f *Follower) Following() (crds, apiServices bool) {
 	return f.following[CustomResourceDefinitions.Resource], f.following[APIServices.Resource]
 }
 
-// Run follows the server until ctx is done, then returns nil. One Follower
-// runs once.
+// Run follows the server until ctx is done, then returns nil. A Follower
+// runs once: a second call returns an error at once.
 func (f *Follower) Run(ctx context.Context) error {
+	if !f.ran.CompareAndSwap(false, true) {
+		return errors.New("follow: Run was already called on this Follower")
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		f.queue.Run(ctx, 1, f.process)

@@ -1,6 +1,7 @@
 package follow
 
 import (
+	"context"
 	"encoding/json"
 	"sort"
 	"testing"
@@ -10,6 +11,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/kubedyn/kubedyn/dynamic"
+	"github.com/kubedyn/kubedyn/rest"
 	"github.com/kubedyn/kubedyn/restmapper"
 )
 
@@ -286,3 +289,25 @@ func TestUnmet(t *testing.T) {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+func TestNewAndRunOnce(t *testing.T) {
+	if _, err := New(Options{}); err == nil {
+		t.Error("New without a Client: no error")
+	}
+	rc, err := rest.NewClient(&rest.Config{Host: "https://127.0.0.1:1"}) // never dialled
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc, err := dynamic.New(rc, dynamic.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := New(Options{Client: dc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.ran.Store(true) // as if Run were running
+	if err := f.Run(context.Background()); err == nil {
+		t.Error("a second Run: no error")
+	}
+}
