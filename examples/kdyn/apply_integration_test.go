@@ -180,7 +180,7 @@ metadata: {name: last}
 	}
 	lines := strings.Split(strings.TrimSuffix(r.Stderr, "\n"), "\n")
 	if len(lines) != 2 ||
-		lines[0] != fmt.Sprintf(`error: resource mapping not found for name: "g1" namespace: "" from "%s (document 2)": no matches for kind "Gadget" in version "nope.kdyn.example.com/v1"; ensure CRDs are installed first`, f) ||
+		lines[0] != fmt.Sprintf(`error: resource mapping not found for name: "g1" namespace: "" from "%s": no matches for kind "Gadget" in version "nope.kdyn.example.com/v1"; ensure CRDs are installed first`, f) ||
 		!strings.HasPrefix(lines[1], `The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"`) {
 		t.Errorf("stderr: want one line per failed document, got:\n%s", r.Stderr)
 	}

@@ -33,6 +33,6 @@ metadata: {name: broken}
 	}
 	// Output:
 	// -: ConfigMap a
-	// - (document 2): Secret b
-	// - (document 3): decode: Object 'Kind' is missing in '{"metadata":{"name":"broken"}}'
+	// -: Secret b
+	// -: unstructured: manifest document 3 (line 10): Object 'Kind' is missing in '{"metadata":{"name":"broken"}}'
 }

@@ -1,13 +1,11 @@
-// Package manifest reads Kubernetes manifests for kdyn apply and diff: YAML
-// (several documents separated by "---") or JSON, from files, directories
-// and standard input, as kubectl -f reads them.
-//
-// It is kdyn's own minimal reader, written while a manifests reader for
-// package unstructured was still being written.
+// Package manifest reads Kubernetes manifests for kdyn apply and diff, from
+// files, directories and standard input, as kubectl -f reads them: YAML
+// (several documents separated by "---") or JSON, decoded by kubedyn's
+// unstructured.ManifestReader. A document that cannot be read is returned
+// with its error, so that the others can still be applied.
 package manifest
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -18,7 +16,8 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+
+	kunstructured "github.com/kubedyn/kubedyn/unstructured"
 )
 
 // Doc is one object read from a manifest, or the error that kept it from
@@ -27,7 +26,8 @@ type Doc struct {
 	// Source names where the object came from: the file name ("-" for
 	// standard input).
 	Source string
-	// Index is the document's position in its source, from 1.
+	// Index is the position of a document that could not be read among
+	// the non-empty documents of its source, from 1; 0 for an object.
 	Index int
 	// Object is the object; nil when Err is set.
 	Object *unstructured.Unstructured
@@ -35,14 +35,9 @@ type Doc struct {
 	Err error
 }
 
-// Where returns "SOURCE" or "SOURCE (document N)" when the source held
-// more than one document, for messages.
-func (d Doc) Where() string {
-	if d.Index > 1 {
-		return fmt.Sprintf("%s (document %d)", d.Source, d.Index)
-	}
-	return d.Source
-}
+// Where returns the source, for messages (kubectl's name a source, and the
+// object by its name).
+func (d Doc) Where() string { return d.Source }
 
 // extensions are the file names a directory contributes, as in kubectl.
 var extensions = []string{".json", ".yaml", ".yml"}
@@ -111,55 +106,37 @@ func readFile(name string) ([]Doc, error) {
 	return readStream(name, f)
 }
 
-// readStream splits r into YAML documents (a JSON document is valid YAML)
-// and decodes each.
+// readStream reads the objects of one source with unstructured's
+// ManifestReader, which goes on past a broken YAML document.
 func readStream(source string, r io.Reader) ([]Doc, error) {
-	yr := utilyaml.NewYAMLReader(bufio.NewReader(r))
+	mr := kunstructured.NewManifestReader(r)
 	var docs []Doc
-	for index := 1; ; index++ {
-		raw, err := yr.Read()
+	for {
+		obj, err := mr.Next()
 		if errors.Is(err, io.EOF) {
 			return docs, nil
 		}
-		if err != nil {
+		var me *kunstructured.ManifestError
+		switch {
+		case errors.As(err, &me):
+			docs = append(docs, Doc{Source: source, Index: me.Doc, Err: err})
+		case err != nil:
 			return nil, fmt.Errorf("read %s: %w", source, err)
+		case obj.GetAPIVersion() == "":
+			docs = append(docs, Doc{Source: source, Err: fmt.Errorf("%s %q has no apiVersion", obj.GetKind(), obj.GetName())})
+		default:
+			docs = append(docs, Doc{Source: source, Object: obj})
 		}
-		docs = append(docs, Decode(source, index, raw)...)
 	}
 }
 
-// Decode decodes one YAML or JSON document: nothing for an empty document,
-// the items of a List, else the object. Errors are returned as a Doc with
-// Err set.
-func Decode(source string, index int, raw []byte) []Doc {
-	fail := func(err error) []Doc { return []Doc{{Source: source, Index: index, Err: err}} }
-	if len(bytes.TrimSpace(raw)) == 0 {
-		return nil
-	}
-	js, err := utilyaml.ToJSON(raw)
+// Decode reads the objects of one YAML or JSON document or stream, as Read
+// reads a file: nothing for an empty document, the items of a List, and a
+// Doc with Err for what cannot be read.
+func Decode(source string, raw []byte) []Doc {
+	docs, err := readStream(source, bytes.NewReader(raw))
 	if err != nil {
-		return fail(fmt.Errorf("parse: %w", err))
-	}
-	if string(js) == "null" {
-		return nil
-	}
-	var obj unstructured.Unstructured
-	if err := obj.UnmarshalJSON(js); err != nil {
-		return fail(fmt.Errorf("decode: %w", err))
-	}
-	if obj.GetAPIVersion() == "" {
-		return fail(errors.New("object has no apiVersion"))
-	}
-	if !obj.IsList() {
-		return []Doc{{Source: source, Index: index, Object: &obj}}
-	}
-	list, err := obj.ToList()
-	if err != nil {
-		return fail(fmt.Errorf("decode list: %w", err))
-	}
-	var docs []Doc
-	for i := range list.Items {
-		docs = append(docs, Doc{Source: source, Index: index, Object: &list.Items[i]})
+		return []Doc{{Source: source, Err: err}}
 	}
 	return docs
 }
