@@ -3,6 +3,7 @@ package leader
 import (
 	"context"
 	"errors"
+	"net/url"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/kubedyn/kubedyn/dynamic"
 	"github.com/kubedyn/kubedyn/rest"
 	"github.com/kubedyn/kubedyn/test/cluster"
+	"github.com/kubedyn/kubedyn/test/faultproxy"
 )
 
 // guard bounds every wait for something the election must do; reaching it
@@ -67,10 +69,17 @@ func newArena(t *testing.T) *arena {
 
 func (a *arena) start(id string, release bool) *candidate {
 	a.t.Helper()
+	return a.startOn(id, release, a.c, 3*time.Second)
+}
+
+// startOn starts a candidate that talks to the server through c, with
+// lease duration ld (RenewDeadline 2s, RetryPeriod 200ms).
+func (a *arena) startOn(id string, release bool, c *dynamic.Client, ld time.Duration) *candidate {
+	a.t.Helper()
 	cd := &candidate{id: id, done: make(chan struct{}), started: make(chan struct{})}
 	el, err := New(Config{
-		Client: a.c, Namespace: a.ns, Name: "ctl", Identity: id,
-		LeaseDuration: 3 * time.Second, RenewDeadline: 2 * time.Second, RetryPeriod: 200 * time.Millisecond,
+		Client: c, Namespace: a.ns, Name: "ctl", Identity: id,
+		LeaseDuration: ld, RenewDeadline: 2 * time.Second, RetryPeriod: 200 * time.Millisecond,
 		ReleaseOnCancel: release,
 		Callbacks: Callbacks{
 			OnStartedLeading: func(ctx context.Context) {
@@ -260,5 +269,49 @@ func TestLeaderLosesToAnIntruder(t *testing.T) {
 	want := []any{true, false, "intruder", "intruder"} // not released: it is not ours
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("[stopped, leads, sees, holder] (-want +got):\n%s", diff)
+	}
+}
+
+// TestPartitionedLeaderStepsDownFirst cuts the leader off the server (its
+// connections go through a proxy that is closed): it cannot renew, gives up
+// leadership after RenewDeadline, and only later — after LeaseDuration — does
+// the other candidate take over, so at no time do two lead.
+func TestPartitionedLeaderStepsDownFirst(t *testing.T) {
+	a := newArena(t)
+	env := cluster.Get(t)
+	u, err := url.Parse(env.Server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := faultproxy.Start(u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	cfg, err := rest.Load(rest.LoadOptions{KubeconfigPath: env.Kubeconfig, Context: cluster.AdminContext})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Host = "https://" + p.Addr()
+	rc, err := rest.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaProxy, err := dynamic.New(rc, dynamic.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := a.startOn("cut-off", false, viaProxy, 4*time.Second)
+	wait(t, l.started, "the first candidate to lead")
+	f := a.startOn("healthy", false, a.c, 4*time.Second)
+	a.renewals(2)
+	p.Close() // the partition: every connection cut, new ones refused
+	wait(t, l.done, "the cut-off leader to step down")
+	wait(t, f.started, "the healthy candidate to take over")
+	r := a.record()
+	got := []any{errors.Is(l.err, ErrLost), l.stopped.Load(), r.HolderIdentity, r.LeaseTransitions, a.maxLead.Load()}
+	want := []any{true, true, "healthy", int32(1), int32(1)}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("[lost, stopped, holder, transitions, max leaders at once] (-want +got):\n%s", diff)
 	}
 }
