@@ -33,6 +33,8 @@ const (
 	StateStopped
 )
 
+// String returns the state's name: "starting", "synced", "gone" or
+// "stopped".
 func (s State) String() string {
 	switch s {
 	case StateStarting:
