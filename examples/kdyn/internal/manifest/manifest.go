@@ -111,6 +111,7 @@ func readFile(name string) ([]Doc, error) {
 func readStream(source string, r io.Reader) ([]Doc, error) {
 	mr := kunstructured.NewManifestReader(r)
 	var docs []Doc
+	var last kunstructured.ManifestError
 	for {
 		obj, err := mr.Next()
 		if errors.Is(err, io.EOF) {
@@ -119,6 +120,12 @@ func readStream(source string, r io.Reader) ([]Doc, error) {
 		var me *kunstructured.ManifestError
 		switch {
 		case errors.As(err, &me):
+			// A JSON stream stops at its first error: Next then returns
+			// that error again and again.
+			if me.Doc == last.Doc && me.Item == last.Item && me.Line == last.Line {
+				return docs, nil
+			}
+			last = *me
 			docs = append(docs, Doc{Source: source, Index: me.Doc, Err: err})
 		case err != nil:
 			return nil, fmt.Errorf("read %s: %w", source, err)
