@@ -2,6 +2,7 @@ package restmapper
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -24,21 +25,42 @@ type shortcut struct {
 	warning string // kubectl's warning when this resource loses the short name
 }
 
-// snapshot is an immutable index of one discovery run. Every field is
-// written by buildSnapshot only; readers never lock.
+// snapshot is an immutable index of one discovery run. Its fields are
+// written by buildSnapshot only, except res, which the first lookup that
+// needs it builds once (resources); readers never lock.
 type snapshot struct {
-	groups []metav1.APIGroup                  // server order, core first
-	lists  map[string]*metav1.APIResourceList // by groupVersion
-
-	byResource map[string][]*entry           // lowercase plural or singular → entries in rank order
-	byKind     map[schema.GroupKind][]*entry // Kind and lowercase Kind → entries in rank order
-	names      map[string][]string           // exact Name or SingularName → groups serving it
-	shortcuts  map[string][]shortcut         // exact short name → resources in priority order
-	categories map[string][]schema.GroupResource
-	known      map[string]bool // group names served
-
-	all     []*entry // every entry in rank order
+	groups  []metav1.APIGroup                  // server order, core first
+	lists   map[string]*metav1.APIResourceList // by groupVersion
+	byKind  map[schema.GroupKind][]*entry      // Kind and lowercase Kind → entries in rank order
 	fetched time.Time
+
+	// The maps of resource names are built on first use, by the first
+	// lookup of a resource, short name or category: a mapper asked only
+	// for RESTMappings of kinds never pays for them.
+	resOnce sync.Once
+	res     resourceMaps
+	members []member // what resOnce builds res from; nil after
+}
+
+// resourceMaps index the names of resources.
+type resourceMaps struct {
+	byResource map[string][]*entry   // lowercase plural or singular → entries in rank order
+	names      map[string][]string   // exact Name or SingularName → groups serving it
+	shortcuts  map[string][]shortcut // exact short name → resources in priority order
+	categories map[string][]schema.GroupResource
+}
+
+// member is one indexed resource, in rank order.
+type member struct {
+	e     *entry
+	r     *metav1.APIResource
+	group string
+}
+
+// resources returns the maps of resource names, building them on first use.
+func (s *snapshot) resources() *resourceMaps {
+	s.resOnce.Do(s.buildResources)
+	return &s.res
 }
 
 // Index is a read-only view of one discovery run, built by NewIndex. It
@@ -98,24 +120,17 @@ func buildSnapshot(groups []metav1.APIGroup, lists []*metav1.APIResourceList, fe
 		}
 	}
 	s := &snapshot{
-		groups:     groups,
-		lists:      make(map[string]*metav1.APIResourceList, len(lists)),
-		byResource: make(map[string][]*entry, 2*n),
-		byKind:     make(map[schema.GroupKind][]*entry, 2*n),
-		names:      make(map[string][]string, 2*n),
-		shortcuts:  map[string][]shortcut{},
-		categories: map[string][]schema.GroupResource{},
-		known:      make(map[string]bool, len(groups)),
-		all:        make([]*entry, 0, n),
-		fetched:    fetched,
+		groups:  groups,
+		lists:   make(map[string]*metav1.APIResourceList, len(lists)),
+		byKind:  make(map[schema.GroupKind][]*entry, 2*n),
+		members: make([]member, 0, n),
+		fetched: fetched,
 	}
 	b := &builder{
 		s:        s,
 		entries:  make([]entry, 0, n),
 		mappings: make([]meta.RESTMapping, 0, n),
-		ptrSlab:  make([]*entry, 4*n),
-		strSlab:  make([]string, 2*n),
-		scSlab:   make([]shortcut, n),
+		ptrSlab:  make([]*entry, 2*n),
 	}
 	for _, l := range lists {
 		if l != nil {
@@ -123,11 +138,23 @@ func buildSnapshot(groups []metav1.APIGroup, lists []*metav1.APIResourceList, fe
 		}
 	}
 	rank := 0
-	for _, g := range groups {
-		s.known[g.Name] = true
-		for _, v := range orderedVersions(g) {
-			gv := schema.GroupVersion{Group: g.Name, Version: v}
-			l := s.lists[gv.String()]
+	for gi := range groups {
+		g := &groups[gi]
+		pi := preferredIndex(g)
+		for i := -1; i < len(g.Versions); i++ {
+			// The preferred version first, then the others in server
+			// order, as orderedVersions lists them.
+			j := i
+			if i < 0 {
+				j = pi
+			} else if g.Versions[i].Version == g.PreferredVersion.Version {
+				continue
+			}
+			if j < 0 {
+				continue
+			}
+			gv := schema.GroupVersion{Group: g.Name, Version: g.Versions[j].Version}
+			l := s.lists[listKey(gv, g.Versions[j].GroupVersion)]
 			if l == nil {
 				continue
 			}
@@ -136,6 +163,35 @@ func buildSnapshot(groups []metav1.APIGroup, lists []*metav1.APIResourceList, fe
 		}
 	}
 	return s
+}
+
+// preferredIndex returns the index of g's preferred version in g.Versions,
+// or -1.
+func preferredIndex(g *metav1.APIGroup) int {
+	pref := g.PreferredVersion.Version
+	if pref == "" {
+		return -1
+	}
+	for i := range g.Versions {
+		if g.Versions[i].Version == pref {
+			return i
+		}
+	}
+	return -1
+}
+
+// listKey returns gv.String(), reusing declared (the group's own
+// GroupVersion string for it) when it is equal, to save an allocation.
+func listKey(gv schema.GroupVersion, declared string) string {
+	if gv.Group == "" {
+		if declared == gv.Version {
+			return declared
+		}
+	} else if len(declared) == len(gv.Group)+1+len(gv.Version) && strings.HasPrefix(declared, gv.Group) &&
+		declared[len(gv.Group)] == '/' && strings.HasSuffix(declared, gv.Version) {
+		return declared
+	}
+	return gv.String()
 }
 
 // orderedVersions lists a group's versions with the preferred version
@@ -160,6 +216,8 @@ func orderedVersions(g metav1.APIGroup) []string {
 	return out
 }
 
+// addList indexes the kinds of one list and records its resources for the
+// maps of names.
 func (b *builder) addList(gv schema.GroupVersion, l *metav1.APIResourceList, rank int) {
 	s := b.s
 	b.kinds = b.kinds[:0]
@@ -169,28 +227,12 @@ func (b *builder) addList(gv schema.GroupVersion, l *metav1.APIResourceList, ran
 			continue
 		}
 		e := b.newEntry(gv, r, rank)
-		s.all = append(s.all, e)
-		lower := strings.ToLower(r.Name)
-		b.addResourceKey(lower, e)
-		if e.singular != lower {
-			b.addResourceKey(e.singular, e)
-		}
+		s.members = append(s.members, member{e: e, r: r, group: gv.Group})
 		// Like apimachinery's DefaultRESTMapper, the last resource of a
 		// group-version that declares a kind owns it.
 		b.setKind(schema.GroupKind{Group: gv.Group, Kind: r.Kind}, e)
 		if lk := strings.ToLower(r.Kind); lk != r.Kind {
 			b.setKind(schema.GroupKind{Group: gv.Group, Kind: lk}, e)
-		}
-		b.addName(r.Name, gv.Group)
-		if r.SingularName != "" {
-			b.addName(r.SingularName, gv.Group)
-		}
-		gr := schema.GroupResource{Group: gv.Group, Resource: r.Name}
-		for _, sn := range r.ShortNames {
-			b.addShortcut(sn, shortcut{group: gv.Group, long: gr})
-		}
-		for _, c := range r.Categories {
-			s.addCategory(c, gr)
 		}
 	}
 	for _, k := range b.kinds {
@@ -211,19 +253,6 @@ func (b *builder) setKind(gk schema.GroupKind, e *entry) {
 		}
 	}
 	b.kinds = append(b.kinds, kindEntry{gk: gk, e: e})
-}
-
-// addCategory adds gr to category c once. Lists are added group by group,
-// so a resource already in c (from another version of its group) is among
-// the last members, those of its group.
-func (s *snapshot) addCategory(c string, gr schema.GroupResource) {
-	members := s.categories[c]
-	for i := len(members) - 1; i >= 0 && members[i].Group == gr.Group; i-- {
-		if members[i] == gr {
-			return
-		}
-	}
-	s.categories[c] = append(members, gr)
 }
 
 // newEntry returns the entry of resource r of gv, from the builder's
@@ -247,18 +276,64 @@ func (b *builder) newEntry(gv schema.GroupVersion, r *metav1.APIResource, rank i
 	return &b.entries[len(b.entries)-1]
 }
 
+// buildResources builds s.res from s.members (run once, by resources).
+func (s *snapshot) buildResources() {
+	n := len(s.members)
+	b := &builder{s: s, ptrSlab: make([]*entry, 2*n), strSlab: make([]string, 2*n), scSlab: make([]shortcut, n)}
+	s.res = resourceMaps{
+		byResource: make(map[string][]*entry, 2*n),
+		names:      make(map[string][]string, 2*n),
+		shortcuts:  map[string][]shortcut{},
+		categories: map[string][]schema.GroupResource{},
+	}
+	for _, m := range s.members {
+		e, r := m.e, m.r
+		lower := strings.ToLower(r.Name)
+		b.addResourceKey(lower, e)
+		if e.singular != lower {
+			b.addResourceKey(e.singular, e)
+		}
+		b.addName(r.Name, m.group)
+		if r.SingularName != "" {
+			b.addName(r.SingularName, m.group)
+		}
+		gr := schema.GroupResource{Group: m.group, Resource: r.Name}
+		for _, sn := range r.ShortNames {
+			b.addShortcut(sn, shortcut{group: m.group, long: gr})
+		}
+		for _, c := range r.Categories {
+			s.res.addCategory(c, gr)
+		}
+	}
+	s.members = nil
+}
+
+// addCategory adds gr to category c once. Resources are added group by
+// group, so a resource already in c (from another version of its group)
+// is among the last members, those of its group.
+func (rm *resourceMaps) addCategory(c string, gr schema.GroupResource) {
+	members := rm.categories[c]
+	for i := len(members) - 1; i >= 0 && members[i].Group == gr.Group; i-- {
+		if members[i] == gr {
+			return
+		}
+	}
+	rm.categories[c] = append(members, gr)
+}
+
 func (b *builder) addResourceKey(key string, e *entry) {
-	es := b.s.byResource[key]
+	rm := &b.s.res
+	es := rm.byResource[key]
 	for _, old := range es {
 		if old == e {
 			return
 		}
 	}
 	if es == nil {
-		b.s.byResource[key] = one(&b.ptrSlab, e)
+		rm.byResource[key] = one(&b.ptrSlab, e)
 		return
 	}
-	b.s.byResource[key] = append(es, e)
+	rm.byResource[key] = append(es, e)
 }
 
 // addShortcut records a short name once per resource: kubectl lists it
@@ -266,32 +341,34 @@ func (b *builder) addResourceKey(key string, e *entry) {
 // the resources after the first can lose a short name, so only they get
 // kubectl's warning.
 func (b *builder) addShortcut(name string, sc shortcut) {
-	scs := b.s.shortcuts[name]
+	rm := &b.s.res
+	scs := rm.shortcuts[name]
 	for _, old := range scs {
 		if old.long == sc.long {
 			return
 		}
 	}
 	if scs == nil {
-		b.s.shortcuts[name] = one(&b.scSlab, sc)
+		rm.shortcuts[name] = one(&b.scSlab, sc)
 		return
 	}
 	sc.warning = shortWarning(name, sc.long)
-	b.s.shortcuts[name] = append(scs, sc)
+	rm.shortcuts[name] = append(scs, sc)
 }
 
 func (b *builder) addName(name, group string) {
-	gs := b.s.names[name]
+	rm := &b.s.res
+	gs := rm.names[name]
 	for _, g := range gs {
 		if g == group {
 			return
 		}
 	}
 	if gs == nil {
-		b.s.names[name] = one(&b.strSlab, group)
+		rm.names[name] = one(&b.strSlab, group)
 		return
 	}
-	b.s.names[name] = append(gs, group)
+	rm.names[name] = append(gs, group)
 }
 
 // Resolve returns the mapping for one resource string as Mapper.Resolve

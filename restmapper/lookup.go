@@ -20,12 +20,12 @@ import (
 // are reported through warn); else, when a group is given, the first short
 // name whose group starts with it.
 func (s *snapshot) expand(r schema.GroupVersionResource, warn func(string)) schema.GroupVersionResource {
-	for _, g := range s.names[r.Resource] {
+	for _, g := range s.resources().names[r.Resource] {
 		if r.Group == "" || r.Group == g {
 			return r
 		}
 	}
-	cands := s.shortcuts[r.Resource]
+	cands := s.resources().shortcuts[r.Resource]
 	found := false
 	var out schema.GroupVersionResource
 	for _, sc := range cands {
@@ -88,7 +88,7 @@ func matchResource(e *entry, r schema.GroupVersionResource) bool {
 // resource, or the candidates when the highest priority is shared.
 func (s *snapshot) resourceFor(r schema.GroupVersionResource) (*entry, []*entry) {
 	var best *entry
-	for _, e := range s.byResource[r.Resource] {
+	for _, e := range s.resources().byResource[r.Resource] {
 		if !matchResource(e, r) {
 			continue
 		}
@@ -108,7 +108,7 @@ func (s *snapshot) resourceFor(r schema.GroupVersionResource) (*entry, []*entry)
 // priority order.
 func (s *snapshot) resourcesFor(r schema.GroupVersionResource) []*entry {
 	var out []*entry
-	for _, e := range s.byResource[r.Resource] {
+	for _, e := range s.resources().byResource[r.Resource] {
 		if matchResource(e, r) {
 			out = append(out, e)
 		}

@@ -77,7 +77,7 @@ func (s *snapshot) candidates(rs ResourceString) []*entry {
 		add(s.restMappings(schema.GroupKind{Group: rs.Full.Group, Kind: rs.Full.Resource}, []string{rs.Full.Version}))
 	}
 	add(s.resourcesFor(coerce(s.expand(rs.Partial, nil))))
-	for _, sc := range s.shortcuts[rs.Partial.Resource] { // every owner of a short name
+	for _, sc := range s.resources().shortcuts[rs.Partial.Resource] { // every owner of a short name
 		if rs.Partial.Group == "" || strings.HasPrefix(sc.group, rs.Partial.Group) {
 			add(s.resourcesFor(schema.GroupVersionResource{Group: sc.long.Group, Resource: sc.long.Resource}))
 		}
@@ -98,6 +98,6 @@ func containsEntry(list []*entry, e *entry) bool {
 // expandCategory returns the resources of a category in priority order, as
 // kubectl expands "all"; ok is false when no resource declares it.
 func (s *snapshot) expandCategory(name string) ([]schema.GroupResource, bool) {
-	grs, ok := s.categories[name]
+	grs, ok := s.resources().categories[name]
 	return grs, ok
 }

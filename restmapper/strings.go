@@ -91,7 +91,7 @@ func (m *Mapper) resolveOne(ctx context.Context, arg string) ([]*meta.RESTMappin
 	if err != nil {
 		return nil, err
 	}
-	if grs, ok := s.categories[arg]; ok {
+	if grs, ok := s.resources().categories[arg]; ok {
 		return m.resolveGroupResources(ctx, grs)
 	}
 	mp, err := m.Resolve(ctx, arg)
@@ -99,7 +99,7 @@ func (m *Mapper) resolveOne(ctx context.Context, arg string) ([]*meta.RESTMappin
 		return []*meta.RESTMapping{mp}, nil
 	}
 	// A category added since the last run: Resolve's miss refreshed.
-	if grs, ok := m.st.snap.Load().categories[arg]; ok && meta.IsNoMatchError(err) {
+	if grs, ok := m.st.snap.Load().resources().categories[arg]; ok && meta.IsNoMatchError(err) {
 		return m.resolveGroupResources(ctx, grs)
 	}
 	return nil, err
