@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/kubedyn/kubedyn/dynamic"
+	"github.com/kubedyn/kubedyn/dynamic/informer"
+	"github.com/kubedyn/kubedyn/dynamic/workqueue"
+	"github.com/kubedyn/kubedyn/examples/controller/internal/desired"
+)
+
+// controller reconciles one target: an informer feeds keys to a work queue
+// whose workers patch each object towards the desired state.
+type controller struct {
+	s      *stack
+	t      target
+	spec   desired.Spec
+	log    *slog.Logger
+	handle *dynamic.ResourceHandle // the resource, in --namespace if namespaced and given
+	inf    *informer.Informer[*unstructured.Unstructured]
+	queue  *workqueue.Queue[informer.Key]
+
+	// gone receives (once, buffer 1) the error with which the informer
+	// reported the resource gone.
+	gone chan error
+	// droppedWarned makes the warning about a status the server drops
+	// appear once.
+	droppedWarned atomic.Bool
+
+	cancelInformer, cancelWork context.CancelFunc
+	informerDone, workDone     chan struct{}
+}
+
+// newController makes the informer and the queue of t; start runs them.
+func newController(s *stack, t target) *controller {
+	spec, _ := s.opts.spec() // validated at start
+	c := &controller{
+		s: s, t: t, spec: spec,
+		log:  s.log.With("gvr", gvrString(t.gvr)),
+		gone: make(chan error, 1),
+	}
+	c.handle = s.dyn.Resource(t.gvr)
+	if t.namespaced && s.opts.namespace != "" {
+		c.handle = c.handle.Namespace(s.opts.namespace)
+	}
+	c.inf = informer.New(c.handle, informer.Options[*unstructured.Unstructured]{
+		LabelSelector: s.opts.selector,
+		Transform:     c.keepWhatWeRead,
+		Lean:          true,
+		ResyncPeriod:  s.opts.resync,
+		Discovery:     s.disco,
+		Notifier:      s.bcast,
+		Logger:        c.log.With("component", "informer"),
+	})
+	c.queue = workqueue.New[informer.Key](workqueue.Options{})
+	c.inf.AddHandler(informer.HandlerFuncs[*unstructured.Unstructured]{
+		AddFunc:    func(obj *unstructured.Unstructured, _ bool) { c.queue.Add(informer.KeyOf(obj)) },
+		UpdateFunc: func(_, obj *unstructured.Unstructured) { c.queue.Add(informer.KeyOf(obj)) },
+		DeleteFunc: func(obj *unstructured.Unstructured) { c.queue.Add(informer.KeyOf(obj)) },
+		StateFunc:  c.onState,
+	})
+	return c
+}
+
+// keepWhatWeRead is the informer's Transform: the controller reads only
+// metadata and, with a status subresource, status.conditions, so nothing
+// else is cached.
+func (c *controller) keepWhatWeRead(obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	kept := map[string]any{
+		"apiVersion": obj.Object["apiVersion"],
+		"kind":       obj.Object["kind"],
+		"metadata":   obj.Object["metadata"],
+	}
+	if c.t.hasStatus {
+		if conds, found, err := unstructured.NestedFieldNoCopy(obj.Object, "status", "conditions"); err == nil && found {
+			kept["status"] = map[string]any{"conditions": conds}
+		}
+	}
+	obj.Object = kept
+	return obj, nil
+}
+
+// onState logs the first sync and passes StateGone on to runTarget.
+func (c *controller) onState(s informer.State, err error) {
+	switch s {
+	case informer.StateSynced:
+		c.log.Info("cache synced; reconciling", "objects", c.inf.Lister().Len(), "status", c.t.hasStatus)
+	case informer.StateGone:
+		select {
+		case c.gone <- err:
+		default:
+		}
+	}
+}
+
+// start runs the informer under ctx and the workers under a context of
+// their own, which stop ends after the queue has drained.
+func (c *controller) start(ctx context.Context) {
+	if !c.t.namespaced && c.s.opts.namespace != "" {
+		c.log.Warn("--namespace ignored: the resource is cluster-scoped")
+	}
+	c.log.Info("resource served; starting", "kind", c.t.kind, "namespace", c.handle.NamespaceName(),
+		"status", c.t.hasStatus, "workers", c.s.opts.workers)
+	ictx, cancel := context.WithCancel(ctx)
+	c.cancelInformer, c.informerDone = cancel, make(chan struct{})
+	go func() {
+		defer close(c.informerDone)
+		_ = c.inf.Run(ictx) // returns ictx's error
+	}()
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	c.cancelWork, c.workDone = cancel, make(chan struct{})
+	go func() {
+		defer close(c.workDone)
+		c.queue.Run(wctx, c.s.opts.workers, c.reconcile)
+	}()
+}
+
+// stop stops the informer (its handlers have queued every change when it
+// returns), then, with drain, lets the workers finish what is queued for
+// up to --shutdown-timeout, or without it drops the queue at once; it
+// returns when every worker has returned.
+func (c *controller) stop(drain bool) {
+	c.cancelInformer()
+	<-c.informerDone
+	if drain {
+		ctx, cancel := context.WithTimeout(context.Background(), c.s.opts.shutdownTimeout)
+		if err := c.queue.ShutDownWithDrain(ctx); err != nil {
+			c.log.Warn("queue not drained in time; dropped the rest", "timeout", c.s.opts.shutdownTimeout, "err", err)
+		}
+		cancel()
+	} else {
+		c.queue.ShutDown()
+	}
+	c.cancelWork()
+	<-c.workDone
+}
+
+// reconcile brings one object to the desired state, from the informer's
+// cache: the label and annotation (one merge patch), then the status
+// condition (one merge patch of the status subresource). Each patch is
+// only sent when something differs and carries the resourceVersion it was
+// computed from, so a conflict (409) means the cache was behind: the error
+// requeues the key with backoff and the next attempt reads the newer copy.
+func (c *controller) reconcile(ctx context.Context, key informer.Key) error {
+	obj, ok := c.inf.Lister().Get(key)
+	if !ok || obj.GetDeletionTimestamp() != nil {
+		return nil // deleted or being deleted: nothing to record
+	}
+	log := c.log.With("object", key.String())
+	opts := metav1.PatchOptions{FieldManager: c.s.opts.fieldManager}
+	h := c.handle.Namespace(key.Namespace)
+	if p, write, err := desired.MetadataPatch(obj, c.spec); err != nil {
+		return c.failed(log, key, "compute metadata patch", err)
+	} else if write {
+		out, err := h.Patch(ctx, key.Name, types.MergePatchType, p, opts)
+		if err != nil {
+			return c.failed(log, key, "patch metadata", err)
+		}
+		obj = out
+		log.Debug("metadata patched", "generation", obj.GetGeneration())
+	}
+	if !c.t.hasStatus {
+		return nil
+	}
+	p, write, err := desired.StatusPatch(obj, c.spec, time.Now())
+	if err != nil || !write {
+		return c.failed(log, key, "compute status patch", err)
+	}
+	out, err := h.Patch(ctx, key.Name, types.MergePatchType, p, opts, "status")
+	if err != nil {
+		return c.failed(log, key, "patch status", err)
+	}
+	if !desired.HasCondition(out, c.spec) && !c.droppedWarned.Swap(true) {
+		log.Warn("the server dropped the status condition: does the resource's schema allow status.conditions?")
+	}
+	log.Debug("status patched", "generation", out.GetGeneration())
+	return nil
+}
+
+// failed sorts a reconcile error: nil (nothing to retry) for an object
+// deleted meanwhile, the error (requeue with backoff) otherwise, logged at
+// debug level for a conflict, which is routine, and as a warning else.
+func (c *controller) failed(log *slog.Logger, key informer.Key, what string, err error) error {
+	switch {
+	case err == nil, apierrors.IsNotFound(err):
+		return nil
+	case apierrors.IsConflict(err):
+		log.Debug(what+": conflict; requeued", "err", err)
+	default:
+		log.Warn(what+" failed; requeued with backoff", "err", err, "requeues", c.queue.NumRequeues(key))
+	}
+	return err
+}
