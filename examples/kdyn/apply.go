@@ -150,6 +150,12 @@ func (s *session) resolveObject(ctx context.Context, d manifest.Doc) (*dynamic.R
 	if ns := obj.GetNamespace(); s.explicitNS && ns != "" && ns != s.namespace {
 		return nil, fmt.Errorf("the namespace from the provided object %q does not match the namespace %q. You must pass '--namespace=%s' to perform this operation", ns, s.namespace, ns)
 	}
+	// kubectl ignores a namespace on a cluster-scoped object; ForObject
+	// refuses it.
+	gvk := obj.GroupVersionKind()
+	if m, err := s.mapper.WithContext(ctx).RESTMapping(gvk.GroupKind(), gvk.Version); err == nil && !namespaced(m) {
+		obj.SetNamespace("")
+	}
 	h, err := s.dyn.ForObject(ctx, obj)
 	if err != nil {
 		if meta.IsNoMatchError(err) {

@@ -184,6 +184,9 @@ metadata: {name: last}
 		!strings.HasPrefix(lines[1], `The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name"`) {
 		t.Errorf("stderr: want one line per failed document, got:\n%s", r.Stderr)
 	}
+	// A namespace on a cluster-scoped object is ignored, as kubectl ignores it.
+	cr := writeTemp(t, "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: kdyn-dry, namespace: somewhere}\n")
+	h.expect(t, result{Stdout: "clusterrole.rbac.authorization.k8s.io/kdyn-dry created (server dry run)\n"}, "apply", "-f", cr, "--dry-run=server")
 	h.expect(t, result{Stderr: "error: no objects passed to apply\n", Code: 1}, "apply", "-f", writeTemp(t, "# nothing\n"))
 }
 
