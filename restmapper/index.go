@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,7 +32,7 @@ type shortcut struct {
 type snapshot struct {
 	groups  []metav1.APIGroup                  // server order, core first
 	lists   map[string]*metav1.APIResourceList // by groupVersion
-	byKind  map[schema.GroupKind][]*entry      // Kind and lowercase Kind → entries in rank order
+	byKind  map[schema.GroupKind][]*entry      // Kind → entries in rank order (see kinds)
 	fetched time.Time
 
 	// The maps of resource names are built on first use, by the first
@@ -44,9 +45,10 @@ type snapshot struct {
 
 // resourceMaps index the names of resources.
 type resourceMaps struct {
-	byResource map[string][]*entry   // lowercase plural or singular → entries in rank order
-	names      map[string][]string   // exact Name or SingularName → groups serving it
-	shortcuts  map[string][]shortcut // exact short name → resources in priority order
+	byResource map[string][]*entry           // lowercase plural or singular → entries in rank order
+	names      map[string][]string           // exact Name or SingularName → groups serving it
+	lowerKinds map[schema.GroupKind][]*entry // lowercase Kind → entries in rank order
+	shortcuts  map[string][]shortcut         // exact short name → resources in priority order
 	categories map[string][]schema.GroupResource
 }
 
@@ -55,6 +57,30 @@ type member struct {
 	e     *entry
 	r     *metav1.APIResource
 	group string
+}
+
+// kinds returns the entries of a kind in rank order. Kinds match exactly
+// or all in lowercase ("deployment"), which the maps of names index.
+func (s *snapshot) kinds(gk schema.GroupKind) []*entry {
+	if isLower(gk.Kind) {
+		return s.resources().lowerKinds[gk]
+	}
+	return s.byKind[gk]
+}
+
+// isLower reports whether strings.ToLower(k) == k, without allocating for
+// ASCII.
+func isLower(k string) bool {
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(k) == k
+		}
+		if 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // resources returns the maps of resource names, building them on first use.
@@ -122,7 +148,7 @@ func buildSnapshot(groups []metav1.APIGroup, lists []*metav1.APIResourceList, fe
 	s := &snapshot{
 		groups:  groups,
 		lists:   make(map[string]*metav1.APIResourceList, len(lists)),
-		byKind:  make(map[schema.GroupKind][]*entry, 2*n),
+		byKind:  make(map[schema.GroupKind][]*entry, n),
 		members: make([]member, 0, n),
 		fetched: fetched,
 	}
@@ -130,7 +156,7 @@ func buildSnapshot(groups []metav1.APIGroup, lists []*metav1.APIResourceList, fe
 		s:        s,
 		entries:  make([]entry, 0, n),
 		mappings: make([]meta.RESTMapping, 0, n),
-		ptrSlab:  make([]*entry, 2*n),
+		ptrSlab:  make([]*entry, n),
 	}
 	for _, l := range lists {
 		if l != nil {
@@ -231,17 +257,20 @@ func (b *builder) addList(gv schema.GroupVersion, l *metav1.APIResourceList, ran
 		// Like apimachinery's DefaultRESTMapper, the last resource of a
 		// group-version that declares a kind owns it.
 		b.setKind(schema.GroupKind{Group: gv.Group, Kind: r.Kind}, e)
-		if lk := strings.ToLower(r.Kind); lk != r.Kind {
-			b.setKind(schema.GroupKind{Group: gv.Group, Kind: lk}, e)
-		}
 	}
+	b.flushKinds(s.byKind)
+}
+
+// flushKinds appends the owners of the current list's kinds to m.
+func (b *builder) flushKinds(m map[schema.GroupKind][]*entry) {
 	for _, k := range b.kinds {
-		if es := s.byKind[k.gk]; es != nil {
-			s.byKind[k.gk] = append(es, k.e)
+		if es := m[k.gk]; es != nil {
+			m[k.gk] = append(es, k.e)
 		} else {
-			s.byKind[k.gk] = one(&b.ptrSlab, k.e)
+			m[k.gk] = one(&b.ptrSlab, k.e)
 		}
 	}
+	b.kinds = b.kinds[:0]
 }
 
 // setKind makes e the owner of gk in the current list.
@@ -279,15 +308,22 @@ func (b *builder) newEntry(gv schema.GroupVersion, r *metav1.APIResource, rank i
 // buildResources builds s.res from s.members (run once, by resources).
 func (s *snapshot) buildResources() {
 	n := len(s.members)
-	b := &builder{s: s, ptrSlab: make([]*entry, 2*n), strSlab: make([]string, 2*n), scSlab: make([]shortcut, n)}
+	b := &builder{s: s, ptrSlab: make([]*entry, 3*n), strSlab: make([]string, 2*n), scSlab: make([]shortcut, n)}
 	s.res = resourceMaps{
 		byResource: make(map[string][]*entry, 2*n),
 		names:      make(map[string][]string, 2*n),
+		lowerKinds: make(map[schema.GroupKind][]*entry, n),
 		shortcuts:  map[string][]shortcut{},
 		categories: map[string][]schema.GroupResource{},
 	}
-	for _, m := range s.members {
+	for i, m := range s.members {
 		e, r := m.e, m.r
+		// Lowercase kinds as addList indexes exact ones, list by list (the
+		// members of one list share its rank).
+		if i > 0 && s.members[i-1].e.rank != e.rank {
+			b.flushKinds(s.res.lowerKinds)
+		}
+		b.setKind(schema.GroupKind{Group: m.group, Kind: strings.ToLower(r.Kind)}, e)
 		lower := strings.ToLower(r.Name)
 		b.addResourceKey(lower, e)
 		if e.singular != lower {
@@ -305,6 +341,7 @@ func (s *snapshot) buildResources() {
 			s.res.addCategory(c, gr)
 		}
 	}
+	b.flushKinds(s.res.lowerKinds)
 	s.members = nil
 }
 

@@ -120,7 +120,7 @@ func (s *snapshot) resourcesFor(r schema.GroupVersionResource) []*entry {
 // first of versions the group serves the kind at, else the kind's group in
 // version priority order. Kinds match exactly or all lowercase.
 func (s *snapshot) restMapping(gk schema.GroupKind, versions []string) *entry {
-	cands := s.byKind[gk]
+	cands := s.kinds(gk)
 	if !hasVersion(versions) {
 		if len(cands) == 0 {
 			return nil
@@ -140,7 +140,7 @@ func (s *snapshot) restMapping(gk schema.GroupKind, versions []string) *entry {
 // restMappings returns every mapping of a kind: those at the given versions,
 // or all versions in priority order when none is given.
 func (s *snapshot) restMappings(gk schema.GroupKind, versions []string) []*entry {
-	cands := s.byKind[gk]
+	cands := s.kinds(gk)
 	if !hasVersion(versions) {
 		return cands
 	}
