@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/kubedyn/kubedyn/discovery"
 	"github.com/kubedyn/kubedyn/dynamic"
 	"github.com/kubedyn/kubedyn/rest"
