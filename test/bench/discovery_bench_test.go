@@ -72,3 +72,48 @@ func BenchmarkColdDiscoveryMapping(b *testing.B) {
 		})
 	}
 }
+
+// shortDeploy is kubectl's "kubectl get deploy": a short name, resolved
+// through the resource-name index a RESTMapping alone does not need.
+var shortDeploy = schema.GroupVersionResource{Resource: "deploy"}
+
+// BenchmarkColdDiscoveryShortName is BenchmarkColdDiscoveryMapping with a
+// short-name KindFor as the first lookup (kubectl's shortcut expander over
+// client-go's deferred mapper; kubedyn's Mapper.KindFor), so kubedyn's
+// maps of resource names, which a RESTMapping does not build, are counted.
+func BenchmarkColdDiscoveryShortName(b *testing.B) {
+	for _, tc := range discoveryCases {
+		fs := newFixtureServer(b, crdSet(b, tc.crds), tc.aggregated, nil)
+		b.Run("lib=client-go/set="+tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			fs.reset()
+			for b.Loop() {
+				dc, err := cgdiscovery.NewDiscoveryClientForConfig(clientGoConfig(fs))
+				if err != nil {
+					b.Fatal(err)
+				}
+				cached := memory.NewMemCacheClient(dc)
+				m := cgrestmapper.NewShortcutExpander(cgrestmapper.NewDeferredDiscoveryRESTMapper(cached), cached, func(string) {})
+				if _, err := m.KindFor(shortDeploy); err != nil {
+					b.Fatalf("client-go KindFor %v: %v", shortDeploy, err)
+				}
+			}
+			reportCounts(b, fs)
+		})
+		b.Run("lib=kubedyn/set="+tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			mode := discovery.Legacy
+			if tc.aggregated {
+				mode = discovery.Aggregated
+			}
+			fs.reset()
+			for b.Loop() {
+				m := kdrestmapper.New(discovery.New(kubedynClient(b, fs), discovery.Options{Mode: mode}), kdrestmapper.Options{})
+				if _, err := m.KindFor(shortDeploy); err != nil {
+					b.Fatalf("kubedyn KindFor %v: %v", shortDeploy, err)
+				}
+			}
+			reportCounts(b, fs)
+		})
+	}
+}
