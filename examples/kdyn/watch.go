@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 
@@ -71,7 +70,7 @@ func runWatch(ctx context.Context, s *session, o getFlags, targets []target) err
 				if ctx.Err() != nil {
 					return nil
 				}
-				return errors.New("the watch ended")
+				return fmt.Errorf("the watch of %s ended unexpectedly", w.tg.mapping.Resource)
 			}
 			if err := w.event(ctx, ev); err != nil {
 				return err
