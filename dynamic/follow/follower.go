@@ -211,10 +211,13 @@ func (f *Follower) process(ctx context.Context, group string) error {
 		f.opts.Cache.Invalidate(group)
 	}
 	err := f.confirm(ctx, group, exp)
-	if err != nil && ctx.Err() == nil && time.Since(since) < f.opts.ConfirmTimeout && !exp.empty() {
+	if ctx.Err() != nil {
+		return nil // shutting down: nobody is told of an unfinished refresh
+	}
+	if err != nil && time.Since(since) < f.opts.ConfirmTimeout && !exp.empty() {
 		return err // retried with backoff
 	}
-	if err != nil && ctx.Err() == nil {
+	if err != nil {
 		err = fmt.Errorf("follow: discovery of group %q did not show the change within %v: %w", group, f.opts.ConfirmTimeout, err)
 	}
 	f.mu.Lock()

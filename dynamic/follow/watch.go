@@ -36,21 +36,20 @@ func (f *Follower) sources() []*source {
 func (f *Follower) start(ctx context.Context, wg *sync.WaitGroup) {
 	srcs := f.sources()
 	ws := make([]watch.Interface, len(srcs))
+	errs := make([]error, len(srcs))
 	var refused []string
 	for i, s := range srcs {
-		w, err := f.open(ctx, s)
-		if err != nil {
-			refused = append(refused, refusal(s, err))
+		ws[i], errs[i] = f.open(ctx, s)
+		if isRefusal(errs[i]) {
+			refused = append(refused, refusal(s, errs[i]))
 			f.markSynced(s)
-			continue
 		}
-		ws[i] = w
 	}
 	if len(refused) > 0 {
 		f.fallBack(refused)
 	}
 	for i, s := range srcs {
-		wg.Go(func() { f.follow(ctx, s, ws[i]) })
+		wg.Go(func() { f.follow(ctx, s, ws[i], errs[i]) })
 	}
 }
 
@@ -65,41 +64,55 @@ func (f *Follower) open(ctx context.Context, s *source) (watch.Interface, error)
 	return w, err
 }
 
+// isRefusal tells a server that will not let us watch (no permission, not
+// served, a request it rejects) from a failure worth retrying soon.
+func isRefusal(err error) bool {
+	return apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err) || apierrors.IsNotFound(err) ||
+		apierrors.IsBadRequest(err) || apierrors.IsInvalid(err) || apierrors.IsMethodNotSupported(err)
+}
+
 // refusal describes why s cannot be followed.
 func refusal(s *source, err error) string {
 	return fmt.Sprintf("watching %s cluster-wide: %v", s.gvr.GroupResource(), err)
 }
 
-// follow consumes w (nil: not open) until ctx is done, reopening the watch
-// when it ends and retrying every RetryInterval while the server refuses it.
-func (f *Follower) follow(ctx context.Context, s *source, w watch.Interface) {
+// follow consumes w until ctx is done, reopening the watch when it ends.
+// w is nil when opening it failed with err. While the server refuses the
+// watch it is retried every RetryInterval (the fallback); other failures
+// (the server starting, a dropped connection) are retried sooner, backing
+// off from 100ms to 10s.
+func (f *Follower) follow(ctx context.Context, s *source, w watch.Interface, err error) {
 	known := map[string]any{}
 	first := true
-	wait := f.opts.RetryInterval
+	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		if w == nil {
+			wait := backoff
+			if isRefusal(err) {
+				wait = f.opts.RetryInterval
+			}
 			if !sleep(ctx, wait) {
 				return
 			}
-			var err error
 			if w, err = f.open(ctx, s); err != nil {
-				if ctx.Err() == nil {
+				if ctx.Err() == nil && isRefusal(err) {
 					f.fallBack([]string{refusal(s, err)})
+					f.markSynced(s)
 				}
-				wait = f.opts.RetryInterval
+				backoff = min(2*backoff, 10*time.Second)
 				continue
 			}
 		}
 		f.setFollowing(s, true)
-		synced, err := f.consume(ctx, s, w, known, first)
+		var synced bool
+		synced, err = f.consume(ctx, s, w, known, first)
 		w.Stop()
 		w = nil
 		first = first && !synced
 		f.setFollowing(s, false)
-		wait = time.Second // the watch ended by itself: reopen soon
-		if err != nil && ctx.Err() == nil {
+		backoff = 100 * time.Millisecond
+		if err != nil && ctx.Err() == nil && isRefusal(err) {
 			f.fallBack([]string{refusal(s, err)})
-			wait = f.opts.RetryInterval
 		}
 	}
 }
