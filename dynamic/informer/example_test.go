@@ -181,14 +181,13 @@ func ExampleInformer_State() {
 	// stopped
 }
 
-func ExampleLeaner_Unstructured() {
-	l := informer.NewLeaner()
+func ExampleLeanUnstructured() {
 	u := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "v1", "kind": "ConfigMap",
 		"metadata": map[string]any{"name": "a", "managedFields": []any{map[string]any{"manager": "kubectl"}}},
 		"data":     map[string]any{"k": "v"},
 	}}
-	u, _ = l.Unstructured(u)
+	u, _ = informer.LeanUnstructured(u)
 	fmt.Println(u.GetManagedFields() == nil, u.Object["data"])
 	// Output:
 	// true map[k:v]

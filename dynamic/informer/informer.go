@@ -61,8 +61,8 @@ type Options[T Object] struct {
 	// and return it. An error leaves the object out and is logged.
 	Transform func(obj T) (T, error)
 	// Lean drops managedFields and interns strings (keys and values
-	// shared between objects are stored once), after Transform. See
-	// [Leaner].
+	// shared between objects are stored once), after Transform: see
+	// [LeanUnstructured] and [LeanMetadata].
 	Lean bool
 	// ResyncPeriod, when positive, calls every handler's OnUpdate(obj, obj)
 	// for every cached object at this period.
@@ -119,7 +119,6 @@ type Informer[T Object] struct {
 	opts  Options[T]
 	src   source[T]
 	store *store[T]
-	lean  *Leaner
 
 	mu        sync.Mutex // guards listeners, state, stateErr, synced, started, failing, streamOff
 	listeners []*listener[T]
@@ -135,11 +134,7 @@ type Informer[T Object] struct {
 // New returns an informer of the objects of h (in h's namespace, or in all
 // namespaces when h has none).
 func New(h *dynamic.ResourceHandle, opts Options[*unstructured.Unstructured]) *Informer[*unstructured.Unstructured] {
-	i := newInformer(h, opts, unstructuredSource(h))
-	if opts.Lean {
-		i.lean = NewLeaner()
-	}
-	return i
+	return newInformer(h, opts, unstructuredSource(h))
 }
 
 // NewMetadata returns an informer of the metadata of h's objects
@@ -147,11 +142,7 @@ func New(h *dynamic.ResourceHandle, opts Options[*unstructured.Unstructured]) *I
 // status), listed and watched with the server's metadata view, for
 // consumers that need only names, labels, owners or finalizers.
 func NewMetadata(h *dynamic.ResourceHandle, opts Options[*metav1.PartialObjectMetadata]) *Informer[*metav1.PartialObjectMetadata] {
-	i := newInformer(h, opts, metadataSource(h))
-	if opts.Lean {
-		i.lean = NewLeaner()
-	}
-	return i
+	return newInformer(h, opts, metadataSource(h))
 }
 
 func newInformer[T Object](h *dynamic.ResourceHandle, opts Options[T], src source[T]) *Informer[T] {
@@ -391,8 +382,8 @@ func (i *Informer[T]) prepare(obj T) (T, error) {
 			return obj, fmt.Errorf("transform %s %s: %w", i.what(), KeyOf(obj), err)
 		}
 	}
-	if i.lean != nil {
-		i.lean.leanObject(obj)
+	if i.opts.Lean {
+		leanObject(obj)
 	}
 	return obj, nil
 }

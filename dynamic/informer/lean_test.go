@@ -32,12 +32,11 @@ func leanFixture() map[string]any {
 
 // TestLeanUnstructured drops managedFields and keeps everything else equal.
 func TestLeanUnstructured(t *testing.T) {
-	l := NewLeaner()
 	want := leanFixture()
 	delete(want["metadata"].(map[string]any), "managedFields")
-	for _, tc := range []struct{ name string }{{name: "first object"}, {name: "second object shares the table"}} {
+	for _, tc := range []struct{ name string }{{name: "first object"}, {name: "second object, strings already interned"}} {
 		t.Run(tc.name, func(t *testing.T) {
-			u, err := l.Unstructured(&unstructured.Unstructured{Object: leanFixture()})
+			u, err := LeanUnstructured(&unstructured.Unstructured{Object: leanFixture()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,20 +44,6 @@ func TestLeanUnstructured(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-// TestLeanTableBounded restarts the box table when full.
-func TestLeanTableBounded(t *testing.T) {
-	l := NewLeaner()
-	for i := range maxBoxes + 10 {
-		u := &unstructured.Unstructured{Object: map[string]any{"v": string(rune('a'+i%26)) + string(rune(i))}}
-		if _, err := l.Unstructured(u); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := len(l.boxes); n > maxBoxes {
-		t.Errorf("box table holds %d strings, more than %d", n, maxBoxes)
 	}
 }
 
@@ -73,7 +58,7 @@ func TestLeanMetadata(t *testing.T) {
 	}
 	want := m.DeepCopy()
 	want.ManagedFields = nil
-	got, err := NewLeaner().Metadata(m)
+	got, err := LeanMetadata(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +73,6 @@ func TestStreamingList(t *testing.T) {
 	src := newFakeSource()
 	src.noStream = false
 	inf := newInformer(testHandle(t), Options[U]{Lean: true}, src.source())
-	inf.lean = NewLeaner()
 	rec := newRecorder()
 	inf.AddHandler(rec)
 	runInformer(t, inf)
