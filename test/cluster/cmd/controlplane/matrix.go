@@ -16,8 +16,8 @@ import (
 )
 
 // defaultMatrixPackages are the suites the matrix runs against every server:
-// the packages that talk to the API server, and the examples (those with
-// tests; ./examples/... may match none). dynamic's subpackages (work queue,
+// the packages that talk to the API server, and the examples (only packages
+// with integration tests are run; ./examples/... may match none). dynamic's subpackages (work queue,
 // leader election, informer) are reached through the examples; add them with
 // -pkgs.
 var defaultMatrixPackages = []string{"./discovery/", "./restmapper/", "./dynamic/", "./patch/", "./examples/..."}
@@ -26,6 +26,7 @@ var defaultMatrixPackages = []string{"./discovery/", "./restmapper/", "./dynamic
 type matrixRow struct {
 	Name   string // what the table calls it, e.g. "1.29 legacy discovery"
 	Choice cluster.ServerChoice
+	Minor  int // the table lists rows by minor, whatever order they ran in
 
 	Server   string // the server's own gitVersion, once started
 	StartErr error
@@ -48,9 +49,9 @@ func matrixRows(versions []string, legacy bool) ([]*matrixRow, error) {
 			return nil, err
 		}
 		c := cluster.ServerChoice{Version: full, FeatureGates: map[string]bool{}}
-		rows = append(rows, &matrixRow{Name: fmt.Sprintf("1.%d", minor), Choice: c})
+		rows = append(rows, &matrixRow{Name: fmt.Sprintf("1.%d", minor), Choice: c, Minor: minor})
 		if legacy && minor <= 29 {
-			rows = append(rows, &matrixRow{Name: fmt.Sprintf("1.%d legacy discovery", minor), Choice: c.WithoutAggregatedDiscovery()})
+			rows = append(rows, &matrixRow{Name: fmt.Sprintf("1.%d legacy discovery", minor), Choice: c.WithoutAggregatedDiscovery(), Minor: minor})
 		}
 	}
 	return rows, nil
@@ -70,7 +71,7 @@ func runMatrix(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("matrix", flag.ExitOnError)
 	versions := fs.String("versions", strings.Join(pinnedMinors(), ","), "comma-separated minors or versions to run")
 	legacy := fs.Bool("legacy", true, "also run 1.29 with aggregated discovery off (legacy discovery only)")
-	pkgs := fs.String("pkgs", strings.Join(defaultMatrixPackages, ","), "comma-separated package patterns; patterns without test files are dropped")
+	pkgs := fs.String("pkgs", strings.Join(defaultMatrixPackages, ","), "comma-separated package patterns; only packages with *_integration_test.go files are run")
 	race := fs.Bool("race", false, "run the tests with -race")
 	run := fs.String("run", "", "go test -run pattern (default: every test)")
 	timeout := fs.Duration("timeout", 15*time.Minute, "go test -timeout of each server's run")
@@ -182,25 +183,42 @@ func runMatrixRow(ctx context.Context, row *matrixRow, testArgs []string, outDir
 	}
 }
 
-// testPackages resolves patterns to the import paths that have test files,
-// and returns the main module's path too.
+// testPackages resolves patterns to the import paths of the packages with
+// integration tests (files named *_integration_test.go), and returns the main
+// module's path too.
 func testPackages(ctx context.Context, patterns []string) (string, []string, error) {
 	mod, err := exec.CommandContext(ctx, "go", "list", "-m").Output()
 	if err != nil {
 		return "", nil, fmt.Errorf("go list -m: %w", err)
 	}
-	args := append([]string{"list", "-e", "-f", "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}"}, patterns...)
+	args := append([]string{"list", "-e", "-f", "{{.ImportPath}}{{range .TestGoFiles}} {{.}}{{end}}{{range .XTestGoFiles}} {{.}}{{end}}"}, patterns...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Stderr = io.Discard // "matched no packages" for ./examples/... before it exists
 	listed, err := cmd.Output()
 	if err != nil {
 		return "", nil, fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
 	}
-	paths := splitLines(string(listed))
+	paths := integrationPackages(string(listed))
 	if len(paths) == 0 {
-		return "", nil, fmt.Errorf("no package with tests in %s", strings.Join(patterns, " "))
+		return "", nil, fmt.Errorf("no package with integration tests in %s", strings.Join(patterns, " "))
 	}
 	return strings.TrimSpace(string(mod)), paths, nil
+}
+
+// integrationPackages picks, from lines of "importpath file file...", the
+// packages with a *_integration_test.go file.
+func integrationPackages(listed string) []string {
+	var paths []string
+	for _, line := range splitLines(listed) {
+		f := strings.Fields(line)
+		for _, file := range f[1:] {
+			if strings.HasSuffix(file, "_integration_test.go") {
+				paths = append(paths, f[0])
+				break
+			}
+		}
+	}
+	return paths
 }
 
 func splitList(s string) []string {

@@ -188,8 +188,8 @@ func TestMatrixTable(t *testing.T) {
 		res.add(ev)
 	}
 	rows := []*matrixRow{
-		{Name: "1.29", Server: "v1.29.6", Results: res},
-		{Name: "1.30", StartErr: errors.New("kube-apiserver exited")},
+		{Name: "1.30", Minor: 30, StartErr: errors.New("kube-apiserver exited")},
+		{Name: "1.29", Minor: 29, Server: "v1.29.6", Results: res},
 	}
 	got := matrixTable(rows, "m", []string{"m/a", "m/b"}, time.Date(2026, 11, 23, 16, 0, 0, 0, time.UTC))
 	want := `
@@ -283,5 +283,12 @@ func TestServerChoiceFlags(t *testing.T) {
 				t.Errorf("choice = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestPickIntegrationPackages(t *testing.T) {
+	listed := "m/a a_test.go a_integration_test.go\nm/b b_test.go\nm/c\nm/d d_integration_test.go\n"
+	if d := cmp.Diff([]string{"m/a", "m/d"}, integrationPackages(listed)); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
 	}
 }

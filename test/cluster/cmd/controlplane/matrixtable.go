@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -10,6 +11,8 @@ import (
 // one column per package, each cell a verdict with its counts (see
 // pkgResult.Cell).
 func matrixTable(rows []*matrixRow, module string, paths []string, when time.Time) string {
+	rows = append([]*matrixRow(nil), rows...)
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Minor < rows[j].Minor })
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nkubedyn compatibility matrix, run %s (counts are top-level tests)\n\n", when.UTC().Format("2006-01-02 15:04 MST"))
 	b.WriteString("| server |")
