@@ -23,7 +23,11 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	if changed != nil {
-		go i.watchDiscovery(ctx, changed, cancel)
+		// The goroutine is gone before this returns, so that it takes no
+		// signal meant for waitServed.
+		done := make(chan struct{})
+		defer func() { cancel(nil); <-done }()
+		go func() { defer close(done); i.watchDiscovery(ctx, changed, cancel) }()
 	}
 	b := newBackoff(i.opts.MaxBackoff)
 	var rv string
