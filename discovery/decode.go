@@ -45,6 +45,16 @@ func decodeAggregated(body []byte) (*groupDiscoveryList, error) {
 // decodeLegacy decodes a legacy discovery document (APIVersions,
 // APIGroupList, APIGroup or APIResourceList) into into, checking its kind.
 func decodeLegacy(body []byte, kind string, into any) error {
+	if l, ok := into.(*metav1.APIResourceList); ok && kind == "APIResourceList" {
+		// The single-pass decoder of legacyjson.go: one per group-version.
+		if err := unmarshalResourceList(body, l); err != nil {
+			return explainJSON(body, err)
+		}
+		if l.Kind != kind {
+			return fmt.Errorf("not a %s (kind %q)", kind, l.Kind)
+		}
+		return nil
+	}
 	var tm metav1.TypeMeta
 	if err := strictJSON(body, &tm); err != nil {
 		return err
