@@ -31,6 +31,9 @@ type controller struct {
 	// gone receives (once, buffer 1) the error with which the informer
 	// reported the resource gone.
 	gone chan error
+	// written holds the versions our own writes replaced, so a reconcile
+	// from a cache not yet showing our write is skipped.
+	written *superseded
 	// droppedWarned makes the warning about a status the server drops
 	// appear once.
 	droppedWarned atomic.Bool
@@ -45,7 +48,8 @@ func newController(s *stack, t target) *controller {
 	c := &controller{
 		s: s, t: t, spec: spec,
 		log:  s.log.With("gvr", gvrString(t.gvr)),
-		gone: make(chan error, 1),
+		gone:    make(chan error, 1),
+		written: newSuperseded(),
 	}
 	c.handle = s.dyn.Resource(t.gvr)
 	if t.namespaced && s.opts.namespace != "" {
@@ -152,9 +156,14 @@ func (c *controller) stop(drain bool) {
 func (c *controller) reconcile(ctx context.Context, key informer.Key) error {
 	obj, ok := c.inf.Lister().Get(key)
 	if !ok || obj.GetDeletionTimestamp() != nil {
+		c.written.forget(key)
 		return nil // deleted or being deleted: nothing to record
 	}
 	log := c.log.With("object", key.String())
+	if c.written.stale(key, obj.GetResourceVersion()) {
+		log.Debug("cache behind our own write; waiting for its event", "resourceVersion", obj.GetResourceVersion())
+		return nil
+	}
 	opts := metav1.PatchOptions{FieldManager: c.s.opts.fieldManager}
 	h := c.handle.Namespace(key.Namespace)
 	if p, write, err := desired.MetadataPatch(obj, c.spec); err != nil {
@@ -164,6 +173,7 @@ func (c *controller) reconcile(ctx context.Context, key informer.Key) error {
 		if err != nil {
 			return c.failed(log, key, "patch metadata", err)
 		}
+		c.noteWrite(key, obj, out)
 		obj = out
 		log.Debug("metadata patched", "generation", obj.GetGeneration())
 	}
@@ -178,11 +188,20 @@ func (c *controller) reconcile(ctx context.Context, key informer.Key) error {
 	if err != nil {
 		return c.failed(log, key, "patch status", err)
 	}
+	c.noteWrite(key, obj, out)
 	if !desired.HasCondition(out, c.spec) && !c.droppedWarned.Swap(true) {
 		log.Warn("the server dropped the status condition: does the resource's schema allow status.conditions?")
 	}
 	log.Debug("status patched", "generation", out.GetGeneration())
 	return nil
+}
+
+// noteWrite records that our write turned before into after, unless the
+// server changed nothing (then no event will come to replace before).
+func (c *controller) noteWrite(key informer.Key, before, after *unstructured.Unstructured) {
+	if rv := before.GetResourceVersion(); rv != after.GetResourceVersion() {
+		c.written.replaced(key, rv)
+	}
 }
 
 // failed sorts a reconcile error: nil (nothing to retry) for an object

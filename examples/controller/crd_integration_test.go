@@ -40,6 +40,7 @@ func TestIntegrationCRDLifecycle(t *testing.T) {
 	h := c.dyn.Resource(schema.GroupVersionResource{Group: group, Version: "v1", Resource: "widgets"}).Namespace(ns)
 	c.createWidgets(t, h, group, 50)
 	waitReconciled(t, h, 50, true, "kubedyn-controller")
+	checkWrites(t, p, 50)
 	if n := len(p.lines("waiting for resource to be served", nil)); n != 1 {
 		t.Errorf("logged \"waiting for resource to be served\" %d times before the CRD came, want once", n)
 	}
@@ -59,6 +60,7 @@ func TestIntegrationCRDLifecycle(t *testing.T) {
 			}
 		}
 		waitReconciled(t, h, 50, true, "kubedyn-controller")
+		checkWrites(t, p, 55)
 	})
 
 	t.Run("OthersConditionsKept", func(t *testing.T) {
@@ -98,6 +100,24 @@ func TestIntegrationCRDLifecycle(t *testing.T) {
 	if n := len(p.lines("shutting down: draining the queue", nil)); n != 1 {
 		t.Errorf("logged \"shutting down: draining the queue\" %d times, want once", n)
 	}
+}
+
+// checkWrites checks that the controller patched metadata and status n
+// times each in all: once per object and generation, never again because
+// its own writes came back as events. Conflicts are logged, not counted:
+// another writer may cause them.
+func checkWrites(t *testing.T, p *proc, n int) {
+	t.Helper()
+	p.waitLog(t, n, "metadata patched", nil)
+	p.waitLog(t, n, "status patched", nil)
+	for _, msg := range []string{"metadata patched", "status patched"} {
+		if got := len(p.lines(msg, nil)); got != n {
+			t.Errorf("logged %q %d times, want %d (one per object and generation)", msg, got, n)
+		}
+	}
+	t.Logf("conflicts so far: %d on metadata, %d on status; reconciles skipped while the cache was behind our write: %d",
+		len(p.lines("patch metadata: conflict; requeued", nil)), len(p.lines("patch status: conflict; requeued", nil)),
+		len(p.lines("cache behind our own write; waiting for its event", nil)))
 }
 
 // createCRD creates the Widget CRD of group (namespaced, status
