@@ -47,7 +47,7 @@ func newController(s *stack, t target) *controller {
 	spec, _ := s.opts.spec() // validated at start
 	c := &controller{
 		s: s, t: t, spec: spec,
-		log:  s.log.With("gvr", gvrString(t.gvr)),
+		log:     s.log.With("gvr", gvrString(t.gvr)),
 		gone:    make(chan error, 1),
 		written: newSuperseded(),
 	}
