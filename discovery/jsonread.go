@@ -464,12 +464,14 @@ func decodeSlice[T any](r *jsonReader, dst *[]T, what string, elem func(*T) erro
 type slab[T any] struct {
 	scratch []T
 	arena   []T
+	chunk   int // size of the next arena, doubling from 8 to 512
 }
 
 // cut returns a new slice of n elements from the arena.
 func (s *slab[T]) cut(n int) []T {
 	if len(s.arena) < n {
-		s.arena = make([]T, max(n, 256))
+		s.chunk = min(max(2*s.chunk, 8), 512)
+		s.arena = make([]T, max(n, s.chunk))
 	}
 	out := s.arena[:n:n]
 	s.arena = s.arena[n:]
