@@ -268,3 +268,40 @@ func TestIntegrationExpiryConverges(t *testing.T) {
 		t.Errorf("%d relists after the expiry, want at least 1", relists)
 	}
 }
+
+// TestIntegrationPagedList syncs with List instead of a streaming list:
+// 1,100 objects come in three pages of at most 500, and the cache equals
+// the server's list.
+func TestIntegrationPagedList(t *testing.T) {
+	env := cluster.Get(t)
+	ctx, cancel := waitTimeout()
+	defer cancel()
+	ns := env.Namespace(t)
+	direct, _, _ := testClient(t, env, false)
+	c, wire, _ := testClient(t, env, false)
+	cms := direct.Resource(configMapsGVR).Namespace(ns)
+	var g errgroup.Group
+	g.SetLimit(integrationWrite)
+	for i := range 1100 {
+		g.Go(func() error {
+			_, err := cms.Create(ctx, configMap(ns, fmt.Sprintf("cm-%04d", i), nil, map[string]any{"i": strconv.Itoa(i)}), metav1.CreateOptions{})
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	inf := New(c.Resource(configMapsGVR).Namespace(ns), Options[*unstructured.Unstructured]{DisableStreamingList: true})
+	runInformer(t, inf)
+	if err := inf.WaitForSync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(serverView(ctx, t, cms), cacheView(inf)); d != "" {
+		t.Errorf("cache (-server +cache):\n%s", d)
+	}
+	path := "/api/v1/namespaces/" + ns + "/configmaps"
+	got := map[string]int{"list": wire.count("list " + path), "stream": wire.count("stream " + path)}
+	if d := cmp.Diff(map[string]int{"list": 3, "stream": 0}, got); d != "" {
+		t.Errorf("requests (-want +got):\n%s", d)
+	}
+}
