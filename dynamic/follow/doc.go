@@ -59,13 +59,15 @@
 // APIServices cluster-wide (403 Forbidden), or a server that does not serve
 // them, gets no event-driven invalidation for that resource: the Follower
 // says so once, at Warn level on Options.Logger, naming each refused watch
-// and why, and retries quietly every Options.RetryInterval. Other failures
-// to open a watch (a server still starting, a dropped connection) are not
-// a fallback: they are retried at once with backoff (100ms to 10s), and
-// Synced waits for them. Meanwhile the
+// and why, and retries quietly every Options.RetryInterval. Meanwhile the
 // mapper's own refresh on miss (see package restmapper) is what finds new
 // resources: a named group is reloaded on a miss, so new CRDs are still
 // found, but deleted ones keep resolving until a refresh. When a retry
-// succeeds, one Info message says so and the new watch's initial state is
-// compared with what was known, so changes made meanwhile are acted on.
+// succeeds, one Info message says so, and the new watch's initial state is
+// compared with what was known, so changes made meanwhile are acted on (a
+// watch that never had an initial state asks for one rediscovery instead).
+//
+// Other failures to open a watch (a server still starting, a dropped
+// connection) are not a fallback and are not logged: they are retried at
+// once with backoff (100ms to 10s), and Synced waits for them.
 package follow
