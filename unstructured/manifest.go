@@ -25,7 +25,10 @@ type ManifestError struct {
 	Item int
 	// Line is the 1-based line, within the whole stream, of the error when
 	// the YAML or JSON parser names one, else of the document's first line
-	// of content; 0 when unknown.
+	// of content; 0 when unknown. For YAML it is go-yaml's line translated
+	// to the stream, and go-yaml names the line where the construct it was
+	// reading began for some errors ("did not find expected key" names the
+	// mapping's previous line), as kubectl reports it.
 	Line int
 	// Err is why: a YAML error (its line rewritten to the stream's), a
 	// *SyntaxError for JSON, or a decoding error such as a missing kind.
@@ -101,9 +104,6 @@ func ReadManifests(r io.Reader) ([]*k8su.Unstructured, error) {
 		}
 		if err != nil {
 			errs = append(errs, err)
-			if mr.err != nil {
-				break
-			}
 			continue
 		}
 		objs = append(objs, obj)
@@ -111,11 +111,22 @@ func ReadManifests(r io.Reader) ([]*k8su.Unstructured, error) {
 	return objs, errors.Join(errs...)
 }
 
-// Next returns the next object of the stream, or io.EOF at its end. After a
+// Next returns the next object of the stream, or io.EOF at its end, so a
+// caller may simply call it until io.EOF whatever the errors. After a
 // *ManifestError in a YAML stream the next call moves on to the next
-// document; in a JSON stream, and after a read error, every later call
-// returns the same error.
+// document; in a JSON stream (where a syntax error leaves no way to find the
+// next document), and after a read error, the error ends the stream: it is
+// returned once and later calls return io.EOF.
 func (m *ManifestReader) Next() (*k8su.Unstructured, error) {
+	obj, err := m.next()
+	if err != nil && m.err != nil && m.err != io.EOF {
+		m.err = io.EOF // a fatal error is reported once
+	}
+	return obj, err
+}
+
+// next is Next without the rule that a fatal error is reported once.
+func (m *ManifestReader) next() (*k8su.Unstructured, error) {
 	for len(m.pending) == 0 {
 		if m.err != nil {
 			return nil, m.err

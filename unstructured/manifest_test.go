@@ -215,7 +215,48 @@ func TestManifestReaderNext(t *testing.T) {
 	if _, err := mr.Next(); !errors.Is(err, readErr) {
 		t.Errorf("Next with a failing reader: %v, want %v", err, readErr)
 	}
-	if _, err := mr.Next(); !errors.Is(err, readErr) {
-		t.Errorf("Next again: %v, want the same read error", err)
+	if _, err := mr.Next(); err != io.EOF {
+		t.Errorf("Next after a read error: %v, want io.EOF (a fatal error is reported once)", err)
+	}
+}
+
+// TestManifestReaderFatalOnce: a caller that reads until io.EOF, going on
+// past errors as it may in YAML, ends on a JSON syntax error too.
+func TestManifestReaderFatalOnce(t *testing.T) {
+	tests := []struct {
+		name     string
+		input    string
+		wantObjs int
+		wantErrs int
+	}{
+		{name: "JSON syntax error ends the stream", input: `{"kind":"A"} {"kind":"B"}00 {"kind":"C"}`, wantObjs: 2, wantErrs: 1},
+		{name: "fuzzer's hang", input: `{"000000000":"00","0000":"0"}00`, wantObjs: 0, wantErrs: 1},
+		{name: "YAML goes on", input: "kind: [\n---\nkind: B\n---\nkind: {\n", wantObjs: 1, wantErrs: 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mr := NewManifestReader(strings.NewReader(tc.input))
+			objs, errs := 0, 0
+			for i := 0; ; i++ {
+				if i > 100 {
+					t.Fatalf("Next never returned io.EOF (%d objects, %d errors)", objs, errs)
+				}
+				obj, err := mr.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					errs++
+					continue
+				}
+				if obj == nil {
+					t.Fatal("Next returned neither object nor error")
+				}
+				objs++
+			}
+			if objs != tc.wantObjs || errs != tc.wantErrs {
+				t.Errorf("got %d objects and %d errors, want %d and %d", objs, errs, tc.wantObjs, tc.wantErrs)
+			}
+		})
 	}
 }
