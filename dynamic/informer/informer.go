@@ -2,7 +2,6 @@ package informer
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -428,5 +427,3 @@ func metadataSource(h *dynamic.ResourceHandle) source[*metav1.PartialObjectMetad
 		watch: h.WatchMetadata,
 	}
 }
-
-var errNotServed = errors.New("the resource is no longer served")

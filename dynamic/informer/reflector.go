@@ -65,8 +65,11 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 		rv, progressed, err = i.consume(ctx, w, rv)
 		w.Stop()
 		w = nil
-		if err != nil && fatal(err) {
-			return err
+		if err != nil {
+			if fatal(err) {
+				return err
+			}
+			i.fail(err)
 		}
 		if progressed {
 			b.reset()
@@ -76,7 +79,7 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 	}
 }
 
-// watchDiscovery ends listAndWatch with errNotServed when, after a
+// watchDiscovery ends listAndWatch with a NotFound error when, after a
 // Notifier signal, discovery no longer lists the resource.
 func (i *Informer[T]) watchDiscovery(ctx context.Context, changed <-chan struct{}, cancel context.CancelCauseFunc) {
 	for {
@@ -272,7 +275,7 @@ func (i *Informer[T]) consume(ctx context.Context, w watch.Interface, rv string)
 		if !ok {
 			return rv, progressed, nil
 		}
-		progressed = true
+		progressed = ev.Type != watch.Error || progressed
 		switch ev.Type {
 		case watch.Error:
 			err := apierrors.FromObject(ev.Object)
