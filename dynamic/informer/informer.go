@@ -57,7 +57,9 @@ type Options[T Object] struct {
 	Indexers Indexers[T]
 	// Transform is applied to every object before it is cached and handed
 	// to handlers (after a decode, before Lean). It may change obj in place
-	// and return it. An error leaves the object out and is logged.
+	// and return it, but must keep its namespace, name and
+	// resourceVersion, by which the cache recognises changes. An error
+	// leaves the object out and is logged.
 	Transform func(obj T) (T, error)
 	// Lean drops managedFields and interns strings (keys and values
 	// shared between objects are stored once), after Transform: see
