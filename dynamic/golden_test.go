@@ -248,6 +248,17 @@ func TestGolden(t *testing.T) {
 			_, err := c.Resource(clusterRoles).ListMetadata(ctx, metav1.ListOptions{LabelSelector: "a=b"})
 			return err
 		}},
+		{"watch-table", `{"type":"ADDED","object":{"apiVersion":"meta.k8s.io/v1","kind":"Table","columnDefinitions":[{"name":"Name","type":"string"}],"rows":[{"cells":["x"]}]}}`, func(c *Client) error {
+			w, err := c.Resource(deployments).Namespace("ns").WatchTable(ctx, metav1.ListOptions{AllowWatchBookmarks: true}, metav1.TableOptions{IncludeObject: metav1.IncludeNone})
+			if err == nil {
+				for ev := range w.ResultChan() {
+					if tb, ok := ev.Object.(*metav1.Table); ev.Type != "ADDED" || !ok || len(tb.Rows) != 1 {
+						return fmt.Errorf("event %s %#v", ev.Type, ev.Object)
+					}
+				}
+			}
+			return err
+		}},
 		{"watch-metadata", `{"type":"ADDED","object":{"apiVersion":"meta.k8s.io/v1","kind":"PartialObjectMetadata","metadata":{"name":"x"}}}`, func(c *Client) error {
 			w, err := c.Resource(deployments).Namespace("ns").WatchMetadata(ctx, metav1.ListOptions{})
 			if err == nil {

@@ -2,6 +2,7 @@ package dynamic
 
 import (
 	"context"
+	"github.com/google/go-cmp/cmp"
 	"testing"
 	"time"
 
@@ -24,6 +25,11 @@ func TestIntegrationTablesAndMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Stop()
+	tw, err := cms.WatchTable(ctx, metav1.ListOptions{}, metav1.TableOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tw.Stop()
 	big := map[string]any{}
 	for _, k := range []string{"a", "b", "c"} {
 		big[k] = string(make([]byte, 10000))
@@ -78,5 +84,21 @@ func TestIntegrationTablesAndMetadata(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("WatchMetadata saw nothing")
+	}
+	select {
+	case ev := <-tw.ResultChan():
+		tb, ok := ev.Object.(*metav1.Table)
+		if !ok || ev.Type != "ADDED" || len(tb.Rows) != 1 || tb.Rows[0].Cells[0] != "wide" {
+			t.Fatalf("WatchTable event %s %#v", ev.Type, ev.Object)
+		}
+		var cols []string
+		for _, col := range tb.ColumnDefinitions {
+			cols = append(cols, col.Name)
+		}
+		if diff := cmp.Diff([]string{"Name", "Data", "Age"}, cols); diff != "" {
+			t.Errorf("WatchTable's first event's columns (-want +got):\n%s", diff)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("WatchTable saw nothing")
 	}
 }

@@ -36,18 +36,41 @@ func (h *ResourceHandle) Watch(ctx context.Context, opts metav1.ListOptions) (wa
 func (h *ResourceHandle) WatchMetadata(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 	opts.Watch = true
 	c := call{verb: "watch metadata", method: http.MethodGet, query: rest.ListQuery(opts), accept: acceptMetadata}
-	return h.watch(ctx, c, func(r io.Reader) func() (watch.Event, error) {
+	return h.watch(ctx, c, viewEvents(func(m *metav1.PartialObjectMetadata) metav1.TypeMeta { return m.TypeMeta }, "PartialObjectMetadata"))
+}
+
+// WatchTable is Watch with each event's object rendered by the server as a
+// *metav1.Table of one row (the columns kubectl get -w prints). The first
+// event's Table carries the ColumnDefinitions, later ones none. Bookmarks
+// are Tables too: their row's object is a PartialObjectMetadata holding the
+// resourceVersion (and the initial-events-end annotation). ERROR events
+// carry a *metav1.Status.
+func (h *ResourceHandle) WatchTable(ctx context.Context, opts metav1.ListOptions, tableOpts metav1.TableOptions) (watch.Interface, error) {
+	opts.Watch = true
+	q := rest.ListQuery(opts)
+	addIncludeObject(q, tableOpts)
+	c := call{verb: "watch table", method: http.MethodGet, query: q, accept: acceptTable}
+	return h.watch(ctx, c, viewEvents(func(t *metav1.Table) metav1.TypeMeta { return t.TypeMeta }, "Table"))
+}
+
+// viewEvents returns a watch event reader whose objects are meta.k8s.io
+// views of kind want, decoded into *T; typeMeta reads a decoded view's kind.
+func viewEvents[T any, PT interface {
+	*T
+	runtime.Object
+}](typeMeta func(PT) metav1.TypeMeta, want string) func(io.Reader) func() (watch.Event, error) {
+	return func(r io.Reader) func() (watch.Event, error) {
 		return newEventReaderOf(r, func(raw []byte) (runtime.Object, error) {
-			m := &metav1.PartialObjectMetadata{}
-			if err := json.Unmarshal(raw, m); err != nil {
+			v := PT(new(T))
+			if err := json.Unmarshal(raw, v); err != nil {
 				return nil, err
 			}
-			if m.Kind != "PartialObjectMetadata" {
-				return nil, fmt.Errorf("the server sent %s %s, not PartialObjectMetadata (it cannot render this view)", m.APIVersion, m.Kind)
+			if tm := typeMeta(v); tm.Kind != want || tm.APIVersion != "meta.k8s.io/v1" {
+				return nil, fmt.Errorf("the server sent %s %s, not meta.k8s.io/v1 %s (it cannot render this view)", tm.APIVersion, tm.Kind, want)
 			}
-			return m, nil
+			return v, nil
 		})
-	})
+	}
 }
 
 // watch starts the watch c and reads its events with the reader newReader
