@@ -46,7 +46,7 @@ func TestIntegrationConfigMaps(t *testing.T) {
 	waitReconciled(t, h, 10, false, "kubedyn-controller")
 
 	p.terminate(t)
-	for _, cm := range listConfigMaps(t, c.dyn.Resource(configMaps).Namespace(other)) {
+	for _, cm := range listItems(t, c.dyn.Resource(configMaps).Namespace(other)) {
 		if v, ok := cm.GetLabels()["kubedyn.io/reconciled"]; ok {
 			t.Errorf("%s/%s in another namespace got the label (%q)", other, cm.GetName(), v)
 		}
@@ -90,7 +90,7 @@ func TestIntegrationLeaderElection(t *testing.T) {
 	b.waitLog(t, 1, "started leading", map[string]string{"identity": "replica-b"})
 	createConfigMaps(t, h, "second", 5)
 	waitReconciled(t, h, 15, false, "")
-	for _, cm := range listConfigMaps(t, h) {
+	for _, cm := range listItems(t, h) {
 		if strings.HasPrefix(cm.GetName(), "second-") && !managedBy(&cm, "replica-b") {
 			t.Errorf("%s, created after replica-a ended, was not written by replica-b: %v", cm.GetName(), cm.GetManagedFields())
 		}
@@ -105,7 +105,7 @@ func TestIntegrationLeaderElection(t *testing.T) {
 // and none by manager notWant.
 func checkManagers(t *testing.T, h *dynamic.ResourceHandle, want, notWant string) {
 	t.Helper()
-	for _, cm := range listConfigMaps(t, h) {
+	for _, cm := range listItems(t, h) {
 		if !managedBy(&cm, want) {
 			t.Errorf("%s was not written by %s, the leader", cm.GetName(), want)
 		}
@@ -164,7 +164,7 @@ func createConfigMaps(t *testing.T, h *dynamic.ResourceHandle, prefix string, n 
 	}
 }
 
-func listConfigMaps(t *testing.T, h *dynamic.ResourceHandle) []unstructured.Unstructured {
+func listItems(t *testing.T, h *dynamic.ResourceHandle) []unstructured.Unstructured {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -37,6 +37,9 @@ type controller struct {
 	// droppedWarned makes the warning about a status the server drops
 	// appear once.
 	droppedWarned atomic.Bool
+	// annotationsBump and noObservedGeneration are learned from the
+	// server's answers to our writes (see desired.Spec).
+	annotationsBump, noObservedGeneration atomic.Bool
 
 	cancelInformer, cancelWork context.CancelFunc
 	informerDone, workDone     chan struct{}
@@ -160,13 +163,16 @@ func (c *controller) reconcile(ctx context.Context, key informer.Key) error {
 		return nil // deleted or being deleted: nothing to record
 	}
 	log := c.log.With("object", key.String())
+	spec := c.spec
+	spec.AnnotationsBumpGeneration = c.annotationsBump.Load()
+	spec.NoObservedGeneration = c.noObservedGeneration.Load()
 	if c.written.stale(key, obj.GetResourceVersion()) {
 		log.Debug("cache behind our own write; waiting for its event", "resourceVersion", obj.GetResourceVersion())
 		return nil
 	}
 	opts := metav1.PatchOptions{FieldManager: c.s.opts.fieldManager}
 	h := c.handle.Namespace(key.Namespace)
-	if p, write, err := desired.MetadataPatch(obj, c.spec); err != nil {
+	if p, write, err := desired.MetadataPatch(obj, spec); err != nil {
 		return c.failed(log, key, "compute metadata patch", err)
 	} else if write {
 		out, err := h.Patch(ctx, key.Name, types.MergePatchType, p, opts)
@@ -174,13 +180,14 @@ func (c *controller) reconcile(ctx context.Context, key informer.Key) error {
 			return c.failed(log, key, "patch metadata", err)
 		}
 		c.noteWrite(key, obj, out)
+		c.learnAnnotationsBump(spec, obj, out)
 		obj = out
 		log.Debug("metadata patched", "generation", obj.GetGeneration())
 	}
 	if !c.t.hasStatus {
 		return nil
 	}
-	p, write, err := desired.StatusPatch(obj, c.spec, time.Now())
+	p, write, err := desired.StatusPatch(obj, spec, time.Now())
 	if err != nil || !write {
 		return c.failed(log, key, "compute status patch", err)
 	}
@@ -189,7 +196,13 @@ func (c *controller) reconcile(ctx context.Context, key informer.Key) error {
 		return c.failed(log, key, "patch status", err)
 	}
 	c.noteWrite(key, obj, out)
-	if !desired.HasCondition(out, c.spec) && !c.droppedWarned.Swap(true) {
+	switch {
+	case desired.HasCondition(out, spec):
+	case !spec.NoObservedGeneration && desired.LacksObservedGeneration(out, spec):
+		if !c.noObservedGeneration.Swap(true) {
+			log.Info("the resource's conditions have no observedGeneration field; writing them without it")
+		}
+	case !c.droppedWarned.Swap(true):
 		log.Warn("the server dropped the status condition: does the resource's schema allow status.conditions?")
 	}
 	log.Debug("status patched", "generation", out.GetGeneration())
@@ -201,6 +214,28 @@ func (c *controller) reconcile(ctx context.Context, key informer.Key) error {
 func (c *controller) noteWrite(key informer.Key, before, after *unstructured.Unstructured) {
 	if rv := before.GetResourceVersion(); rv != after.GetResourceVersion() {
 		c.written.replaced(key, rv)
+	}
+}
+
+// learnAnnotationsBump notices a resource that increments
+// metadata.generation when annotations change: our metadata patch, sent
+// with before's resourceVersion as a precondition (so nobody else wrote in
+// between), changed the annotation and came back with the next generation.
+// From then on the annotation records the generation the write produces.
+// Should a write that predicted a bump not cause one, the prediction stops.
+func (c *controller) learnAnnotationsBump(spec desired.Spec, before, after *unstructured.Unstructured) {
+	key := c.spec.GenerationAnnotation
+	if before.GetAnnotations()[key] == after.GetAnnotations()[key] {
+		return // the annotation was not written
+	}
+	bumped := after.GetGeneration() == before.GetGeneration()+1
+	switch {
+	case bumped && !spec.AnnotationsBumpGeneration && !c.annotationsBump.Swap(true):
+		c.log.Info("the resource increments metadata.generation when annotations change; recording the generation each write produces",
+			"object", informer.KeyOf(after).String())
+	case !bumped && spec.AnnotationsBumpGeneration && c.annotationsBump.Swap(false):
+		c.log.Info("an annotation write did not increment metadata.generation; recording the generation as it is",
+			"object", informer.KeyOf(after).String())
 	}
 }
 

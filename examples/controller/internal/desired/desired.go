@@ -21,6 +21,16 @@ type Spec struct {
 	// ConditionType, ConditionReason and ConditionMessage describe the
 	// status condition set where the resource has a status subresource.
 	ConditionType, ConditionReason, ConditionMessage string
+
+	// AnnotationsBumpGeneration says the resource increments
+	// metadata.generation whenever annotations change (Deployments do, a
+	// legacy of rollbacks): the annotation then records the generation the
+	// write itself produces, or each write would call for another.
+	AnnotationsBumpGeneration bool
+	// NoObservedGeneration says the resource's condition type has no
+	// observedGeneration field (the server drops it: Deployments'
+	// conditions): the condition is then written and compared without it.
+	NoObservedGeneration bool
 }
 
 // MetadataPatch returns the JSON merge patch that gives obj the label and the
@@ -34,6 +44,9 @@ func MetadataPatch(obj metav1.Object, s Spec) ([]byte, bool, error) {
 		labels[s.LabelKey] = s.LabelValue
 	}
 	if v, ok := obj.GetAnnotations()[s.GenerationAnnotation]; !ok || v != gen {
+		if s.AnnotationsBumpGeneration {
+			gen = strconv.FormatInt(obj.GetGeneration()+1, 10)
+		}
 		annotations[s.GenerationAnnotation] = gen
 	}
 	if len(labels) == 0 && len(annotations) == 0 {
@@ -64,7 +77,7 @@ func StatusPatch(obj *unstructured.Unstructured, s Spec, now time.Time) ([]byte,
 	if err != nil {
 		return nil, false, err
 	}
-	next, changed := SetCondition(conds, Condition(s, obj.GetGeneration()), now)
+	next, changed := setCondition(conds, Condition(s, obj.GetGeneration()), now, !s.NoObservedGeneration)
 	if !changed {
 		return nil, false, nil
 	}
@@ -123,6 +136,12 @@ func Condition(s Spec, gen int64) metav1.Condition {
 // whose status is unchanged keeps its lastTransitionTime, others get now.
 // conds is not modified.
 func SetCondition(conds []map[string]any, want metav1.Condition, now time.Time) ([]map[string]any, bool) {
+	return setCondition(conds, want, now, true)
+}
+
+// setCondition is SetCondition, with or without observedGeneration (in the
+// comparison and in the condition written).
+func setCondition(conds []map[string]any, want metav1.Condition, now time.Time, withGen bool) ([]map[string]any, bool) {
 	out := make([]map[string]any, 0, len(conds)+1)
 	idx := -1
 	for i, c := range conds {
@@ -134,7 +153,7 @@ func SetCondition(conds []map[string]any, want metav1.Condition, now time.Time) 
 	transition := now.UTC().Truncate(time.Second).Format(time.RFC3339)
 	if idx >= 0 {
 		old := out[idx]
-		if same(old, want) {
+		if same(old, want, withGen) {
 			return conds, false
 		}
 		if st, _ := old["status"].(string); st == string(want.Status) {
@@ -146,10 +165,12 @@ func SetCondition(conds []map[string]any, want metav1.Condition, now time.Time) 
 	next := map[string]any{
 		"type":               want.Type,
 		"status":             string(want.Status),
-		"observedGeneration": want.ObservedGeneration,
 		"reason":             want.Reason,
 		"message":            want.Message,
 		"lastTransitionTime": transition,
+	}
+	if withGen {
+		next["observedGeneration"] = want.ObservedGeneration
 	}
 	if idx >= 0 {
 		out[idx] = next
@@ -159,15 +180,19 @@ func SetCondition(conds []map[string]any, want metav1.Condition, now time.Time) 
 	return out, true
 }
 
-// same reports whether the condition c already says what want says.
-func same(c map[string]any, want metav1.Condition) bool {
+// same reports whether the condition c already says what want says
+// (observedGeneration included when withGen).
+func same(c map[string]any, want metav1.Condition, withGen bool) bool {
 	st, _ := c["status"].(string)
 	reason, _ := c["reason"].(string)
 	msg, _ := c["message"].(string)
 	ltt, _ := c["lastTransitionTime"].(string)
-	gen, ok := int64Of(c["observedGeneration"])
-	return ok && gen == want.ObservedGeneration && st == string(want.Status) &&
-		reason == want.Reason && msg == want.Message && ltt != ""
+	if withGen {
+		if gen, ok := int64Of(c["observedGeneration"]); !ok || gen != want.ObservedGeneration {
+			return false
+		}
+	}
+	return st == string(want.Status) && reason == want.Reason && msg == want.Message && ltt != ""
 }
 
 // int64Of reads a JSON number as decoded into unstructured content (int64,
@@ -191,17 +216,34 @@ func int64Of(v any) (int64, bool) {
 // HasCondition reports whether obj carries the condition s wants for its
 // current generation: what a status write should leave behind.
 func HasCondition(obj *unstructured.Unstructured, s Spec) bool {
-	conds, err := Conditions(obj)
-	if err != nil {
+	c := condition(obj, s.ConditionType)
+	return c != nil && same(c, Condition(s, obj.GetGeneration()), !s.NoObservedGeneration)
+}
+
+// LacksObservedGeneration reports whether obj's condition of s's type
+// exists without an observedGeneration: after a write that set one, the
+// server's schema for the condition has no such field.
+func LacksObservedGeneration(obj *unstructured.Unstructured, s Spec) bool {
+	c := condition(obj, s.ConditionType)
+	if c == nil {
 		return false
 	}
-	want := Condition(s, obj.GetGeneration())
+	_, ok := c["observedGeneration"]
+	return !ok
+}
+
+// condition returns obj's condition of type t, nil if none.
+func condition(obj *unstructured.Unstructured, t string) map[string]any {
+	conds, err := Conditions(obj)
+	if err != nil {
+		return nil
+	}
 	for _, c := range conds {
-		if t, _ := c["type"].(string); t == want.Type {
-			return same(c, want)
+		if ct, _ := c["type"].(string); ct == t {
+			return c
 		}
 	}
-	return false
+	return nil
 }
 
 func name(obj metav1.Object) string {

@@ -47,9 +47,23 @@ func TestMetadataPatch(t *testing.T) {
 	tests := []struct {
 		name      string
 		obj       string
+		bump      bool   // Spec.AnnotationsBumpGeneration
 		want      string // the patch as JSON; "" for none
 		wantWrite bool
 	}{
+		{
+			name:      "annotations bump the generation: record the next one",
+			obj:       `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","generation":1,"resourceVersion":"3","labels":{"kubedyn.io/reconciled":"true"}}}`,
+			bump:      true,
+			want:      `{"metadata":{"resourceVersion":"3","annotations":{"kubedyn.io/observed-generation":"2"}}}`,
+			wantWrite: true,
+		},
+		{
+			name:      "annotations bump the generation: fixed point reached",
+			obj:       `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","generation":2,"resourceVersion":"4","labels":{"kubedyn.io/reconciled":"true"},"annotations":{"kubedyn.io/observed-generation":"2"}}}`,
+			bump:      true,
+			wantWrite: false,
+		},
 		{
 			name:      "bare object gets label and annotation",
 			obj:       `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"ns","resourceVersion":"7"}}`,
@@ -76,7 +90,9 @@ func TestMetadataPatch(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, write, err := MetadataPatch(object(t, tc.obj), spec)
+			s := spec
+			s.AnnotationsBumpGeneration = tc.bump
+			got, write, err := MetadataPatch(object(t, tc.obj), s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -188,6 +204,36 @@ func TestStatusPatchConverges(t *testing.T) {
 	conds, _ := Conditions(merged)
 	if len(conds) != 2 || conds[0]["type"] != "Other" {
 		t.Errorf("conditions after the patch = %v; want Other kept first", conds)
+	}
+}
+
+func TestStatusPatchNoObservedGeneration(t *testing.T) {
+	s := spec
+	s.NoObservedGeneration = true
+	obj := object(t, `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","generation":2,"resourceVersion":"5"},"status":{"conditions":[{"type":"Reconciled","status":"True","reason":"Reconciled","message":"labelled by the controller","lastTransitionTime":"2026-01-01T00:00:00Z"}]}}`)
+	if !LacksObservedGeneration(obj, spec) {
+		t.Error("LacksObservedGeneration = false, want true")
+	}
+	if HasCondition(obj, spec) {
+		t.Error("HasCondition with observedGeneration = true, want false")
+	}
+	if !HasCondition(obj, s) {
+		t.Error("HasCondition without observedGeneration = false, want true")
+	}
+	if p, write, err := StatusPatch(obj, s, now); err != nil || write {
+		t.Errorf("StatusPatch = %s, %v, %v; want no write", p, write, err)
+	}
+	obj = object(t, `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"a","generation":2,"resourceVersion":"6"}}`)
+	p, write, err := StatusPatch(obj, s, now)
+	if err != nil || !write {
+		t.Fatalf("StatusPatch: write=%v err=%v", write, err)
+	}
+	want := decoded(t, []byte(`{"metadata":{"resourceVersion":"6"},"status":{"conditions":[{"type":"Reconciled","status":"True","reason":"Reconciled","message":"labelled by the controller","lastTransitionTime":"2026-11-23T16:30:05Z"}]}}`))
+	if diff := cmp.Diff(want, decoded(t, p)); diff != "" {
+		t.Errorf("patch (-want +got):\n%s", diff)
+	}
+	if LacksObservedGeneration(obj, spec) {
+		t.Error("LacksObservedGeneration with no condition = true, want false")
 	}
 }
 
