@@ -164,6 +164,7 @@ func createConfigMaps(t *testing.T, h *dynamic.ResourceHandle, prefix string, n 
 	}
 }
 
+// listItems lists h's objects.
 func listItems(t *testing.T, h *dynamic.ResourceHandle) []unstructured.Unstructured {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

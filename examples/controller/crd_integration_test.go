@@ -96,10 +96,31 @@ func TestIntegrationCRDLifecycle(t *testing.T) {
 		}
 	})
 
+	t.Run("StatusSubresourceRemoved", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		patch := `[{"op":"remove","path":"/spec/versions/0/subresources"}]`
+		if _, err := c.dyn.Resource(crds).Patch(ctx, "widgets."+group, types.JSONPatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		p.waitLog(t, 1, "resource changed; restarting", map[string]string{"resource": resource, "status": "false"})
+		p.waitLog(t, 1, "resource served; starting", map[string]string{"status": "false"})
+	})
+
 	p.terminate(t)
 	if n := len(p.lines("shutting down: draining the queue", nil)); n != 1 {
 		t.Errorf("logged \"shutting down: draining the queue\" %d times, want once", n)
 	}
+}
+
+// TestIntegrationTermWhileWaiting ends a controller whose resource never
+// comes: it must exit 0 as promptly as one at work.
+func TestIntegrationTermWhileWaiting(t *testing.T) {
+	env := cluster.Get(t)
+	resource := fmt.Sprintf("nothings.n%06d.ctrl.example.com", rand.IntN(1e6))
+	p := start(t, env, "waiting", resource)
+	p.waitLog(t, 1, "waiting for resource to be served", map[string]string{"resource": resource})
+	p.terminate(t)
 }
 
 // checkWrites checks that the controller patched metadata and status n
