@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,35 +144,16 @@ func checkWrites(t *testing.T, p *proc, n int) {
 		len(p.lines("cache behind our own write; waiting for its event", nil)))
 }
 
-// createCRD creates the Widget CRD of group (namespaced, status
-// subresource) and waits until discovery serves it.
+// createCRD creates the Widget CRD of the tour (tour/widget-crd.yaml:
+// namespaced, status subresource, standard conditions) in group and waits
+// until discovery serves it.
 func (c *clients) createCRD(t *testing.T, group string) {
 	t.Helper()
-	doc := `apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.` + group + `
-spec:
-  group: ` + group + `
-  names: {plural: widgets, singular: widget, kind: Widget, listKind: WidgetList}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    subresources: {status: {}}
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              size: {type: integer}
-          status:
-            type: object
-            x-kubernetes-preserve-unknown-fields: true
-`
+	raw, err := os.ReadFile(filepath.Join("tour", "widget-crd.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := strings.ReplaceAll(string(raw), "tour.controller.example.com", group)
 	obj := &unstructured.Unstructured{}
 	if err := yaml.Unmarshal([]byte(doc), &obj.Object); err != nil {
 		t.Fatal(err)
