@@ -56,6 +56,20 @@ func TestIntegrationConfigMaps(t *testing.T) {
 	}
 }
 
+// TestIntegrationUnsupportedResource gives the controller a resource it
+// cannot list, watch or patch: it exits 1 at once with a clear error.
+func TestIntegrationUnsupportedResource(t *testing.T) {
+	env := cluster.Get(t)
+	p := start(t, env, "tokenreviews", "tokenreviews")
+	if code := p.exitCode(t); code != exitError {
+		t.Fatalf("exit code %d, want %d", code, exitError)
+	}
+	want := "tokenreviews.v1.authentication.k8s.io: cannot be reconciled: the server does not offer list, watch, patch on it (verbs: create)"
+	if got := p.lines("stopped with an error", map[string]string{"err": want}); len(got) != 1 {
+		t.Errorf("no \"stopped with an error\" line with err %q in:\n%s", want, p.logText())
+	}
+}
+
 // TestIntegrationLeaderElection runs two replicas with --leader-elect:
 // only the one holding the Lease writes (each has its own field manager,
 // so the objects' managedFields and condition messages say who wrote);

@@ -211,6 +211,25 @@ func (p *proc) terminate(t *testing.T) {
 	}
 }
 
+// exitCode waits for the process to exit by itself and returns its code.
+func (p *proc) exitCode(t *testing.T) int {
+	t.Helper()
+	select {
+	case <-p.done:
+	case <-time.After(deadline):
+		t.Fatalf("controller %s still running after %s", p.name, deadline)
+	}
+	var ee *exec.ExitError
+	switch {
+	case p.err == nil:
+		return 0
+	case errors.As(p.err, &ee):
+		return ee.ExitCode()
+	}
+	t.Fatalf("controller %s: %v", p.name, p.err)
+	return -1
+}
+
 // waitFor polls cond every 200ms until it holds or deadline passes; cond's
 // string says where things stand, for the failure message.
 func waitFor(t *testing.T, what string, cond func() (bool, string)) {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/kubedyn/kubedyn/discovery"
@@ -97,8 +98,13 @@ func connect(o *options, log *slog.Logger) (*stack, error) {
 	s := &stack{opts: o, log: log, cfg: cfg, bcast: informer.NewBroadcaster(), anyChange: make(chan struct{}, 1)}
 	s.disco = discovery.New(rc, discovery.Options{})
 	s.cached = discovery.NewCached(s.disco, discovery.CacheOptions{})
+	var warned sync.Map // each distinct warning of the mapper is logged once
 	s.mapper = restmapper.New(s.cached, restmapper.Options{
-		Warn: func(msg string) { log.Warn("resource name", "warning", msg) },
+		Warn: func(msg string) {
+			if _, seen := warned.LoadOrStore(msg, true); !seen {
+				log.Warn("resource name", "warning", msg)
+			}
+		},
 	})
 	if s.dyn, err = dynamic.New(rc, dynamic.Options{Mapper: s.mapper, Schemas: s.cached}); err != nil {
 		return nil, err

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -203,6 +205,37 @@ func TestKeepWhatWeRead(t *testing.T) {
 				t.Fatal(err)
 			}
 			if diff := cmp.Diff(tc.want, got.Object); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCheckVerbs(t *testing.T) {
+	tests := []struct {
+		name    string
+		verbs   []string
+		wantErr string
+	}{
+		{name: "all", verbs: []string{"create", "delete", "get", "list", "patch", "update", "watch"}},
+		{name: "create only", verbs: []string{"create"}, wantErr: "the server does not offer list, watch, patch on it (verbs: create)"},
+		{name: "no patch", verbs: []string{"get", "list", "watch"}, wantErr: "the server does not offer patch on it (verbs: get, list, watch)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := checkVerbs(metav1.APIResource{Name: "x", Verbs: tc.verbs})
+			got := ""
+			if err != nil {
+				got = err.Error()
+				if !errors.Is(err, errUnsupported) {
+					t.Errorf("error %v does not wrap errUnsupported", err)
+				}
+			}
+			want := ""
+			if tc.wantErr != "" {
+				want = "cannot be reconciled: " + tc.wantErr
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -62,6 +65,8 @@ func (s *stack) waitServed(ctx context.Context) (target, error) {
 			return target{}, nil
 		case meta.IsAmbiguousError(err):
 			return target{}, fmt.Errorf("resolve %q: %w", s.opts.resource, err)
+		case errors.Is(err, errUnsupported):
+			return target{}, err
 		case errors.Is(err, errNotServed) || meta.IsNoMatchError(err):
 			if !waitingLogged {
 				s.log.Info("waiting for resource to be served", "resource", s.opts.resource)
@@ -105,6 +110,9 @@ func (s *stack) lookup(ctx context.Context) (target, error) {
 			switch r.Name {
 			case gvr.Resource:
 				served = true
+				if err := checkVerbs(r); err != nil {
+					return target{}, fmt.Errorf("%s: %w", gvrString(gvr), err)
+				}
 			case gvr.Resource + "/status":
 				t.hasStatus = true
 			}
@@ -118,6 +126,29 @@ func (s *stack) lookup(ctx context.Context) (target, error) {
 		return target{}, fmt.Errorf("%s: %w", gvr, errNotServed)
 	}
 	return t, nil
+}
+
+// errUnsupported says the resource cannot be reconciled: waiting will not
+// help.
+var errUnsupported = errors.New("cannot be reconciled")
+
+// neededVerbs are the verbs an informer and merge patches need.
+var neededVerbs = []string{"list", "watch", "patch"}
+
+// checkVerbs fails, wrapping errUnsupported, unless discovery says r takes
+// every verb of neededVerbs (tokenreviews, bindings and the like do not).
+func checkVerbs(r metav1.APIResource) error {
+	var missing []string
+	for _, v := range neededVerbs {
+		if !slices.Contains(r.Verbs, v) {
+			missing = append(missing, v)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: the server does not offer %s on it (verbs: %s)", errUnsupported,
+			strings.Join(missing, ", "), strings.Join(r.Verbs, ", "))
+	}
+	return nil
 }
 
 // runTarget reconciles t until ctx ends, the resource is gone, or a
