@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubedyn/kubedyn/dynamic"
-	"github.com/kubedyn/kubedyn/dynamic/leader"
 	"github.com/kubedyn/kubedyn/test/cluster"
 )
 
@@ -68,91 +66,6 @@ func TestIntegrationUnsupportedResource(t *testing.T) {
 	if got := p.lines("stopped with an error", map[string]string{"err": want}); len(got) != 1 {
 		t.Errorf("no \"stopped with an error\" line with err %q in:\n%s", want, p.logText())
 	}
-}
-
-// TestIntegrationLeaderElection runs two replicas with --leader-elect:
-// only the one holding the Lease writes (each has its own field manager,
-// so the objects' managedFields and condition messages say who wrote);
-// when it ends with SIGTERM it releases the Lease, and the other takes over.
-func TestIntegrationLeaderElection(t *testing.T) {
-	env := cluster.Get(t)
-	c := newClients(t, env)
-	ns := env.Namespace(t)
-	h := c.dyn.Resource(configMaps).Namespace(ns)
-	createConfigMaps(t, h, "first", 10)
-
-	args := func(id string) []string {
-		return []string{"-n", ns, "--leader-elect", "--leader-elect-lease-name", "ctrl-test",
-			"--leader-elect-identity", id, "--field-manager", id,
-			"--leader-elect-lease-duration", "6s", "--leader-elect-renew-deadline", "4s",
-			"--leader-elect-retry-period", "500ms", "configmaps"}
-	}
-	a := start(t, env, "replica-a", args("replica-a")...)
-	a.waitLog(t, 1, "started leading", map[string]string{"identity": "replica-a"})
-	b := start(t, env, "replica-b", args("replica-b")...)
-	b.waitLog(t, 1, "leader observed", map[string]string{"holder": "replica-a"})
-	waitReconciled(t, h, 10, false, "replica-a")
-	checkManagers(t, h, "replica-a", "replica-b")
-	if n := len(b.lines("started leading", nil)); n != 0 {
-		t.Fatalf("replica-b started leading while replica-a held the lease")
-	}
-	if holder := leaseHolder(t, c.dyn, ns, "ctrl-test"); holder != "replica-a" {
-		t.Fatalf("lease holder %q, want replica-a", holder)
-	}
-
-	a.terminate(t)
-	b.waitLog(t, 1, "started leading", map[string]string{"identity": "replica-b"})
-	createConfigMaps(t, h, "second", 5)
-	waitReconciled(t, h, 15, false, "")
-	for _, cm := range listItems(t, h) {
-		if strings.HasPrefix(cm.GetName(), "second-") && !managedBy(&cm, "replica-b") {
-			t.Errorf("%s, created after replica-a ended, was not written by replica-b: %v", cm.GetName(), cm.GetManagedFields())
-		}
-	}
-	b.terminate(t)
-	if holder := leaseHolder(t, c.dyn, ns, "ctrl-test"); holder != "" {
-		t.Errorf("lease holder %q after both replicas ended, want \"\" (released)", holder)
-	}
-}
-
-// checkManagers fails unless some object of h was written by manager want
-// and none by manager notWant.
-func checkManagers(t *testing.T, h *dynamic.ResourceHandle, want, notWant string) {
-	t.Helper()
-	for _, cm := range listItems(t, h) {
-		if !managedBy(&cm, want) {
-			t.Errorf("%s was not written by %s, the leader", cm.GetName(), want)
-		}
-		if managedBy(&cm, notWant) {
-			t.Errorf("%s was written by %s, which did not lead", cm.GetName(), notWant)
-		}
-	}
-}
-
-// managedBy reports whether obj's managedFields name manager.
-func managedBy(obj *unstructured.Unstructured, manager string) bool {
-	for _, mf := range obj.GetManagedFields() {
-		if mf.Manager == manager {
-			return true
-		}
-	}
-	return false
-}
-
-// leaseHolder returns the holderIdentity of the Lease ns/name.
-func leaseHolder(t *testing.T, dyn *dynamic.Client, ns, name string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	lease, err := dyn.Resource(leader.Leases).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
-	if err != nil {
-		t.Fatalf("get lease %s/%s: %v", ns, name, err)
-	}
-	rec, err := leader.ParseRecord(lease)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rec.HolderIdentity
 }
 
 // createConfigMaps creates n ConfigMaps prefix-000… with a label and an

@@ -211,6 +211,18 @@ func (p *proc) terminate(t *testing.T) {
 	}
 }
 
+// signal sends sig to the process; a stopped process is continued at the
+// end of the test, so that cleanup can end it.
+func (p *proc) signal(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("signal %v to controller %s: %v", sig, p.name, err)
+	}
+	if sig == syscall.SIGSTOP {
+		t.Cleanup(func() { _ = p.cmd.Process.Signal(syscall.SIGCONT) })
+	}
+}
+
 // exitCode waits for the process to exit by itself and returns its code.
 func (p *proc) exitCode(t *testing.T) int {
 	t.Helper()
