@@ -55,7 +55,10 @@
 // A Mapper runs discovery on first use and answers from an immutable index
 // published atomically: a warm lookup takes no lock and makes map lookups
 // only (no scan of all resources), with at most two allocations (mappings
-// are shared; do not modify them). A lookup that finds nothing refreshes
+// are shared; do not modify them). The index of kinds is built with each
+// run; the maps of resource names, short names and categories on the first
+// lookup that needs them, so a mapper asked only for RESTMappings never
+// builds them. A lookup that finds nothing refreshes
 // once and retries:
 //   - a string or resource naming a group reloads only that group with a
 //     one-shot lookup (Source.ServerGroupAndResources); a bare name
