@@ -39,7 +39,7 @@ func TestIntegrationCRDLifecycle(t *testing.T) {
 	p := start(t, env, "widgets", "--workers", "4", resource)
 	p.waitLog(t, 1, "waiting for resource to be served", map[string]string{"resource": resource})
 
-	c.createCRD(t, group)
+	c.createCRD(t, group, "Namespaced")
 	h := c.dyn.Resource(schema.GroupVersionResource{Group: group, Version: "v1", Resource: "widgets"}).Namespace(ns)
 	c.createWidgets(t, h, group, 50)
 	waitReconciled(t, h, 50, true, "kubedyn-controller")
@@ -91,7 +91,7 @@ func TestIntegrationCRDLifecycle(t *testing.T) {
 		c.deleteCRD(t, group)
 		p.waitLog(t, 1, "resource gone; stopped work", map[string]string{"resource": resource})
 		p.waitLog(t, 2, "waiting for resource to be served", map[string]string{"resource": resource})
-		c.createCRD(t, group)
+		c.createCRD(t, group, "Namespaced")
 		c.createWidgets(t, h, group, 50)
 		waitReconciled(t, h, 50, true, "kubedyn-controller")
 		if n := len(p.lines("resource served; starting", nil)); n != 2 {
@@ -126,6 +126,23 @@ func TestIntegrationTermWhileWaiting(t *testing.T) {
 	p.terminate(t)
 }
 
+// TestIntegrationClusterScoped runs the controller on a cluster-scoped
+// custom resource, given -n (which it must ignore, saying so).
+func TestIntegrationClusterScoped(t *testing.T) {
+	env := cluster.Get(t)
+	c := newClients(t, env)
+	group := fmt.Sprintf("s%06d.ctrl.example.com", rand.IntN(1e6))
+	t.Cleanup(func() { c.deleteCRD(t, group) })
+	p := start(t, env, "cluster-widgets", "-n", "default", "widgets."+group)
+	p.waitLog(t, 1, "waiting for resource to be served", nil)
+	c.createCRD(t, group, "Cluster")
+	h := c.dyn.Resource(schema.GroupVersionResource{Group: group, Version: "v1", Resource: "widgets"})
+	c.createWidgets(t, h, group, 5)
+	waitReconciled(t, h, 5, true, "kubedyn-controller")
+	p.waitLog(t, 1, "--namespace ignored: the resource is cluster-scoped", nil)
+	p.terminate(t)
+}
+
 // checkWrites checks that the controller patched metadata and status n
 // times each in all: once per object and generation, never again because
 // its own writes came back as events. Conflicts are logged, not counted:
@@ -145,15 +162,16 @@ func checkWrites(t *testing.T, p *proc, n int) {
 }
 
 // createCRD creates the Widget CRD of the tour (tour/widget-crd.yaml:
-// namespaced, status subresource, standard conditions) in group and waits
-// until discovery serves it.
-func (c *clients) createCRD(t *testing.T, group string) {
+// status subresource, standard conditions) in group, with scope Namespaced
+// or Cluster, and waits until discovery serves it.
+func (c *clients) createCRD(t *testing.T, group, scope string) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("tour", "widget-crd.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := strings.ReplaceAll(string(raw), "tour.controller.example.com", group)
+	doc = strings.Replace(doc, "scope: Namespaced", "scope: "+scope, 1)
 	obj := &unstructured.Unstructured{}
 	if err := yaml.Unmarshal([]byte(doc), &obj.Object); err != nil {
 		t.Fatal(err)
