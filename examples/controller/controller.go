@@ -173,7 +173,7 @@ func (c *controller) reconcile(ctx context.Context, key informer.Key) error {
 	opts := metav1.PatchOptions{FieldManager: c.s.opts.fieldManager}
 	h := c.handle.Namespace(key.Namespace)
 	if p, write, err := desired.MetadataPatch(obj, spec); err != nil {
-		return c.failed(log, key, "compute metadata patch", err)
+		return c.unfit(log, err)
 	} else if write {
 		out, err := h.Patch(ctx, key.Name, types.MergePatchType, p, opts)
 		if err != nil {
@@ -188,8 +188,11 @@ func (c *controller) reconcile(ctx context.Context, key informer.Key) error {
 		return nil
 	}
 	p, write, err := desired.StatusPatch(obj, spec, time.Now())
-	if err != nil || !write {
-		return c.failed(log, key, "compute status patch", err)
+	if err != nil {
+		return c.unfit(log, err)
+	}
+	if !write {
+		return nil
 	}
 	out, err := h.Patch(ctx, key.Name, types.MergePatchType, p, opts, "status")
 	if err != nil {
@@ -239,12 +242,20 @@ func (c *controller) learnAnnotationsBump(spec desired.Spec, before, after *unst
 	}
 }
 
+// unfit logs an object the controller cannot reconcile as it is (its
+// status.conditions is not a list of objects): retrying would not help, so
+// it returns nil; the object's next change queues it again.
+func (c *controller) unfit(log *slog.Logger, err error) error {
+	log.Warn("cannot reconcile the object as it is; waiting for it to change", "err", err)
+	return nil
+}
+
 // failed sorts a reconcile error: nil (nothing to retry) for an object
 // deleted meanwhile, the error (requeue with backoff) otherwise, logged at
 // debug level for a conflict, which is routine, and as a warning else.
 func (c *controller) failed(log *slog.Logger, key informer.Key, what string, err error) error {
 	switch {
-	case err == nil, apierrors.IsNotFound(err):
+	case apierrors.IsNotFound(err):
 		return nil
 	case apierrors.IsConflict(err):
 		log.Debug(what+": conflict; requeued", "err", err)

@@ -32,7 +32,8 @@ var errNotServed = errors.New("not served")
 // supervise runs the controller for each incarnation of the resource until
 // ctx ends: it waits until the resource is served, reconciles until it is
 // gone (or changed), and waits again. It returns nil when ctx ends, and an
-// error only when the RESOURCE argument can never resolve (ambiguous).
+// error only when waiting cannot help: the RESOURCE argument is ambiguous,
+// or names a resource without list, watch or patch.
 func (s *stack) supervise(ctx context.Context) error {
 	for ctx.Err() == nil {
 		t, err := s.waitServed(ctx)
@@ -152,12 +153,11 @@ func checkVerbs(r metav1.APIResource) error {
 }
 
 // runTarget reconciles t until ctx ends, the resource is gone, or a
-// discovery change of its group makes the RESOURCE argument resolve to
-// something else; then it stops the controller (draining its queue unless
-// leadership was lost) and returns.
+// discovery change makes the RESOURCE argument resolve to something else
+// (another version or group, a status subresource added or removed); then
+// it stops the controller (draining its queue unless leadership was lost)
+// and returns.
 func (s *stack) runTarget(ctx context.Context, t target) {
-	changed, unsubscribe := s.bcast.Subscribe(t.gvr.Group)
-	defer unsubscribe()
 	c := newController(s, t)
 	c.start(ctx)
 	for {
@@ -175,7 +175,7 @@ func (s *stack) runTarget(ctx context.Context, t target) {
 			c.stop(true)
 			s.log.Info("resource gone; stopped work", "resource", s.opts.resource, "gvr", gvrString(t.gvr), "err", err)
 			return
-		case <-changed:
+		case <-s.anyChange:
 			now, err := s.lookup(ctx)
 			if err != nil || now == t {
 				continue // gone is the informer's to report; unchanged is nothing
