@@ -134,7 +134,8 @@ func pickGroup(r *result, group, host string) (*metav1.APIGroup, []*metav1.APIRe
 }
 
 // ServerPreferredResources returns, for each group, every resource at the
-// most preferred version that serves it (as client-go does), and a
+// most preferred version that serves it, without subresources ("pods/log"),
+// as client-go does, and a
 // *PartialError if some group-versions failed.
 func (c *Client) ServerPreferredResources(ctx context.Context) ([]*metav1.APIResourceList, error) {
 	r, err := c.discover(ctx)

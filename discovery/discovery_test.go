@@ -170,7 +170,10 @@ func TestPreferred(t *testing.T) {
 		{name: "gadgets at v1beta1", lists: all, gv: "rec.disctest.example.com/v1beta1", res: "gadgets", wantIn: true},
 		{name: "hpa at autoscaling/v2", lists: all, gv: "autoscaling/v2", res: "horizontalpodautoscalers", wantIn: true},
 		{name: "hpa not at autoscaling/v1", lists: all, gv: "autoscaling/v1", res: "horizontalpodautoscalers"},
+		{name: "no subresources", lists: all, gv: "v1", res: "pods/log"},
+		{name: "no subresources of CRDs", lists: all, gv: "rec.disctest.example.com/v1", res: "widgets/status"},
 		{name: "namespaced keeps pods", lists: ns, gv: "v1", res: "pods", wantIn: true},
+		{name: "namespaced: no subresources", lists: ns, gv: "v1", res: "pods/status"},
 		{name: "namespaced drops nodes", lists: ns, gv: "v1", res: "nodes"},
 		{name: "namespaced drops cluster-scoped gadgets", lists: ns, gv: "rec.disctest.example.com/v1beta1", res: "gadgets"},
 	}

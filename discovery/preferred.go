@@ -1,11 +1,14 @@
 package discovery
 
 import (
+	"strings"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // preferred picks, per group, each resource name at the first version (in
-// preference order) that serves it. It does no I/O.
+// preference order) that serves it, leaving out subresources ("pods/log")
+// as client-go does. It does no I/O.
 func preferred(r *result, namespacedOnly bool) []*metav1.APIResourceList {
 	byGV := make(map[string]*metav1.APIResourceList, len(r.lists))
 	for _, l := range r.lists {
@@ -21,7 +24,7 @@ func preferred(r *result, namespacedOnly bool) []*metav1.APIResourceList {
 			}
 			var picked []metav1.APIResource
 			for _, res := range l.APIResources {
-				if seen[res.Name] || (namespacedOnly && !res.Namespaced) {
+				if seen[res.Name] || strings.Contains(res.Name, "/") || (namespacedOnly && !res.Namespaced) {
 					continue
 				}
 				seen[res.Name] = true
