@@ -37,9 +37,9 @@ func ValidateSortBy(s string) error {
 }
 
 // APIResources flattens discovery's preferred resource lists into the rows
-// kubectl api-resources prints: subresources ("pods/log", which client-go's
-// ServerPreferredResources drops but kubedyn's discovery keeps) and
-// resources without verbs dropped, the filter
+// kubectl api-resources prints: subresources ("pods/log"; discovery's
+// ServerPreferredResources already leaves them out, other lists may not)
+// and resources without verbs dropped, the filter
 // applied, Group and Version set from each list, sorted stably by the
 // SortBy field and then by name.
 func APIResources(lists []*metav1.APIResourceList, f ResourceFilter) []metav1.APIResource {
