@@ -84,9 +84,10 @@ func startOnce(ctx context.Context, bins Binaries, opts Options) (cp *ControlPla
 		return nil, fmt.Errorf("start control plane: %w", err)
 	}
 	cp = &ControlPlane{dir: dir}
+	started := cp // every "return nil, err" below clears cp
 	defer func() {
 		if err != nil {
-			cp.Stop()
+			started.Stop()
 		}
 	}()
 	ports, err := freePorts(3)
