@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -127,7 +128,8 @@ func TestIntegrationTermWhileWaiting(t *testing.T) {
 }
 
 // TestIntegrationClusterScoped runs the controller on a cluster-scoped
-// custom resource, given -n (which it must ignore, saying so).
+// custom resource, given -n (which it must ignore, saying so), and ends it
+// with SIGINT (Ctrl-C).
 func TestIntegrationClusterScoped(t *testing.T) {
 	env := cluster.Get(t)
 	c := newClients(t, env)
@@ -140,7 +142,7 @@ func TestIntegrationClusterScoped(t *testing.T) {
 	c.createWidgets(t, h, group, 5)
 	waitReconciled(t, h, 5, true, "kubedyn-controller")
 	p.waitLog(t, 1, "--namespace ignored: the resource is cluster-scoped", nil)
-	p.terminate(t)
+	p.stop(t, syscall.SIGINT)
 }
 
 // checkWrites checks that the controller patched metadata and status n

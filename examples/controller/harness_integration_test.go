@@ -191,18 +191,25 @@ func (p *proc) exited() bool {
 // the deadline, after logging a clean shutdown.
 func (p *proc) terminate(t *testing.T) {
 	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatalf("SIGTERM controller %s: %v", p.name, err)
+	p.stop(t, syscall.SIGTERM)
+}
+
+// stop sends sig (SIGTERM or SIGINT) and checks that the controller exits
+// 0 within the deadline, after logging a clean shutdown.
+func (p *proc) stop(t *testing.T, sig syscall.Signal) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("%v to controller %s: %v", sig, p.name, err)
 	}
 	select {
 	case <-p.done:
 	case <-time.After(deadline):
-		t.Fatalf("controller %s still running %s after SIGTERM", p.name, deadline)
+		t.Fatalf("controller %s still running %s after %v", p.name, deadline, sig)
 	}
 	if p.err != nil {
 		var ee *exec.ExitError
 		if errors.As(p.err, &ee) {
-			t.Fatalf("controller %s exited with code %d after SIGTERM, want 0", p.name, ee.ExitCode())
+			t.Fatalf("controller %s exited with code %d after %v, want 0", p.name, ee.ExitCode(), sig)
 		}
 		t.Fatalf("controller %s: %v", p.name, p.err)
 	}
