@@ -32,8 +32,8 @@ func TestIntegrationLeaderElection(t *testing.T) {
 	args := func(id string) []string {
 		return []string{"-n", ns, "--leader-elect", "--leader-elect-lease-name", "ctrl-test",
 			"--leader-elect-identity", id, "--field-manager", id,
-			"--leader-elect-lease-duration", "6s", "--leader-elect-renew-deadline", "4s",
-			"--leader-elect-retry-period", "500ms", "configmaps"}
+			"--leader-elect-lease-duration", "12s", "--leader-elect-renew-deadline", "9s",
+			"--leader-elect-retry-period", "1s", "configmaps"}
 	}
 	a := start(t, env, "replica-a", args("replica-a")...)
 	a.waitLog(t, 1, "started leading", map[string]string{"identity": "replica-a"})
