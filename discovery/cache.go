@@ -179,16 +179,16 @@ func (c *Cached) Invalidate(groups ...string) {
 // run returns the memoised full discovery, or runs it once for all
 // concurrent callers; each caller stops waiting when its ctx ends.
 func (c *Cached) run(ctx context.Context) (*result, error) {
-	c.mu.Lock()
-	r, gen := c.full, c.gen
-	if len(c.dirty) > 0 {
-		r = nil
-	}
-	c.mu.Unlock()
+	r, gen := c.memoised()
 	if r != nil {
 		return r, nil
 	}
 	ch := c.flight.DoChan("full", func() (any, error) {
+		// A flight that ended between memoised above and DoChan has
+		// stored its result: use it rather than run discovery again.
+		if r, _ := c.memoised(); r != nil {
+			return r, nil
+		}
 		r, err := c.client.discover(context.WithoutCancel(ctx))
 		if err != nil {
 			return nil, err
@@ -212,6 +212,17 @@ func (c *Cached) run(ctx context.Context) (*result, error) {
 		}
 		return res.Val.(*result), nil
 	}
+}
+
+// memoised returns the memoised full run when it answers calls (nil while
+// a group is dirty), and the invalidation generation.
+func (c *Cached) memoised() (*result, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.dirty) > 0 {
+		return nil, c.gen
+	}
+	return c.full, c.gen
 }
 
 // patchStaleLocked remembers r's good lists and replaces each failed
