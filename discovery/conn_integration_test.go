@@ -77,7 +77,7 @@ func countingClient(t *testing.T, env *cluster.Env) (*rest.Client, *countingTran
 // document, each on a single connection.
 func TestIntegrationRoundTripsAndConnections(t *testing.T) {
 	env := cluster.Get(t)
-	for _, mode := range []Mode{Aggregated, Legacy} {
+	for _, mode := range serverModes(t, env) {
 		t.Run(mode.String(), func(t *testing.T) {
 			rc, ct := countingClient(t, env)
 			groups, lists, err := New(rc, Options{Mode: mode}).ServerGroupsAndResources(context.Background())

@@ -71,7 +71,10 @@ func ours(groups []metav1.APIGroup, lists []*metav1.APIResourceList, suffix stri
 }
 
 // TestIntegrationAggregatedEqualsLegacy: with 50 CRDs installed, both paths
-// agree after Normalize on the real server.
+// agree after Normalize on the real server. The first is Mode Auto, which is
+// aggregated discovery where the server offers it (TestIntegrationAutoMode
+// checks which it took) and legacy discovery, with its default concurrency,
+// where it does not.
 func TestIntegrationAggregatedEqualsLegacy(t *testing.T) {
 	env := cluster.Get(t)
 	suffix := uniqueSuffix() + ".eq." + fixtureSuffix
@@ -79,7 +82,7 @@ func TestIntegrationAggregatedEqualsLegacy(t *testing.T) {
 	deleteCRDs(t, env, crds)
 	installCRDs(t, env, crds)
 	rc := adminREST(t, env)
-	agg, leg := New(rc, Options{Mode: Aggregated}), New(rc, Options{Mode: Legacy, Concurrency: 4})
+	agg, leg := New(rc, Options{}), New(rc, Options{Mode: Legacy, Concurrency: 4})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	run := func(c *Client) [2]any {
@@ -128,7 +131,7 @@ func TestIntegrationAggregatedEqualsLegacy(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("aggregated == legacy over %d group-versions", nLists)
+	t.Logf("auto == legacy over %d group-versions", nLists)
 }
 
 // TestIntegrationAPIServicePartial: an APIService whose Service does not
@@ -157,7 +160,7 @@ func TestIntegrationAPIServicePartial(t *testing.T) {
 	t.Cleanup(func() {
 		env.Do(context.Background(), "DELETE", "/apis/apiregistration.k8s.io/v1/apiservices/"+name, nil)
 	})
-	for _, mode := range []Mode{Aggregated, Legacy} {
+	for _, mode := range serverModes(t, env) {
 		t.Run(mode.String(), func(t *testing.T) {
 			rc, ct := countingClient(t, env)
 			c := New(rc, Options{Mode: mode})
@@ -208,7 +211,7 @@ func TestIntegrationAPIServicePartial(t *testing.T) {
 func TestIntegrationInvalidateSeesNewCRD(t *testing.T) {
 	env := cluster.Get(t)
 	group := uniqueSuffix() + ".inv." + fixtureSuffix
-	for _, mode := range []Mode{Aggregated, Legacy} {
+	for _, mode := range serverModes(t, env) {
 		t.Run(mode.String(), func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()

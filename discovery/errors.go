@@ -9,6 +9,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
+// ErrNotAggregated is the cause of a Mode Aggregated call's failure on a
+// server (or proxy) that does not offer aggregated discovery; Mode Auto
+// falls back to legacy discovery there instead. errors.Is reaches it.
+var ErrNotAggregated = errors.New("the server did not answer with aggregated discovery")
+
 // PartialError reports the group-versions whose discovery failed while
 // others succeeded. It comes with the results that did succeed.
 type PartialError struct {

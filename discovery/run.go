@@ -42,7 +42,7 @@ func (c *Client) roots(ctx context.Context) (agg *result, core *metav1.APIVersio
 		return r, nil, nil, nil
 	}
 	if c.opts.Mode == Aggregated {
-		return nil, nil, nil, fmt.Errorf("discovery on %s: the server did not answer with aggregated discovery (Content-Type %q, %q)", c.rc.Host(), docs[0].ContentType, docs[1].ContentType)
+		return nil, nil, nil, fmt.Errorf("discovery on %s: %w (Content-Type %q, %q)", c.rc.Host(), ErrNotAggregated, docs[0].ContentType, docs[1].ContentType)
 	}
 	core, groups = &metav1.APIVersions{}, &metav1.APIGroupList{}
 	if kinds[0] {
