@@ -11,4 +11,16 @@
 // it from its refreshed cache. A merge patch names only the fields it sets,
 // so labels, annotations and conditions owned by others are kept (the
 // conditions list is rewritten whole, which is why the precondition matters).
+//
+// Two quirks of built-in resources would otherwise defeat the "only when
+// something differs" rule, and Spec has a switch for each, which the
+// controller turns on when the server's answers show the quirk:
+// Spec.AnnotationsBumpGeneration for resources whose generation moves with
+// their annotations (Deployments: recording the generation in an annotation
+// would change it again), and Spec.NoObservedGeneration for condition types
+// without an observedGeneration field (the server drops it, so a condition
+// compared with it would never match).
+//
+// FuzzPatchesConverge holds the property the controller relies on: once a
+// patch is merged, computing it again asks for no write.
 package desired
