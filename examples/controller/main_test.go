@@ -4,16 +4,19 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kubedyn/kubedyn/dynamic/informer"
+	"github.com/kubedyn/kubedyn/dynamic/workqueue"
 	"github.com/kubedyn/kubedyn/examples/controller/internal/desired"
 )
 
@@ -239,6 +242,39 @@ func TestCheckVerbs(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestFailed checks how reconcile sorts write errors: a vanished object is
+// done with (nil), a conflict and anything else are returned, so the queue
+// retries the key with backoff.
+func TestFailed(t *testing.T) {
+	gr := schema.GroupResource{Group: "example.com", Resource: "widgets"}
+	tests := []struct {
+		name      string
+		err       error
+		wantRetry bool
+	}{
+		{name: "not found", err: apierrors.NewNotFound(gr, "w"), wantRetry: false},
+		{name: "conflict", err: apierrors.NewConflict(gr, "w", errors.New("the object has been modified")), wantRetry: true},
+		{name: "server error", err: apierrors.NewInternalError(errors.New("etcd down")), wantRetry: true},
+		{name: "transport", err: errors.New("connection refused"), wantRetry: true},
+	}
+	var logs bytes.Buffer
+	c := &controller{queue: workqueue.New[informer.Key](workqueue.Options{})}
+	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := c.failed(log, informer.Key{Name: "w"}, "patch metadata", tc.err)
+			if (got != nil) != tc.wantRetry {
+				t.Errorf("failed(%v) = %v, want retry %v", tc.err, got, tc.wantRetry)
+			}
+		})
+	}
+	for _, want := range []string{`level=DEBUG msg="patch metadata: conflict; requeued"`, `level=WARN msg="patch metadata failed; requeued with backoff"`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, logs.String())
+		}
 	}
 }
 
