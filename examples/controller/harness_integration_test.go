@@ -30,33 +30,48 @@ const deadline = 3 * time.Minute
 
 var build struct {
 	once sync.Once
-	dir  string
 	bin  string
 	err  error
 }
 
 // binary builds the controller once per test binary (with -race when the
 // tests run with it, so the integration tests also race-check the program).
+// It goes to one fixed place under the temp dir, written under a temporary
+// name and renamed, so runs leave nothing behind and concurrent runs do not
+// clash (cluster.Main exits the process, so no cleanup could run after the
+// tests).
 func binary(t *testing.T) string {
 	t.Helper()
 	build.once.Do(func() {
-		build.dir, build.err = os.MkdirTemp("", "kubedyn-controller-")
-		if build.err != nil {
+		dir := filepath.Join(os.TempDir(), "kubedyn-controller-test")
+		if build.err = os.MkdirAll(dir, 0o755); build.err != nil {
 			return
 		}
-		build.bin = filepath.Join(build.dir, "controller")
+		name := "controller"
+		if raceEnabled {
+			name += "-race"
+		}
+		tmp, err := os.CreateTemp(dir, name+".build-*")
+		if err != nil {
+			build.err = err
+			return
+		}
+		tmp.Close()
+		defer os.Remove(tmp.Name())
 		goBin, err := exec.LookPath("go")
 		if err != nil {
 			goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
 		}
-		args := []string{"build", "-o", build.bin}
+		args := []string{"build", "-o", tmp.Name()}
 		if raceEnabled {
 			args = append(args, "-race")
 		}
-		out, err := exec.Command(goBin, append(args, ".")...).CombinedOutput()
-		if err != nil {
+		if out, err := exec.Command(goBin, append(args, ".")...).CombinedOutput(); err != nil {
 			build.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
 		}
+		build.bin = filepath.Join(dir, name)
+		build.err = os.Rename(tmp.Name(), build.bin)
 	})
 	if build.err != nil {
 		t.Fatal(build.err)
