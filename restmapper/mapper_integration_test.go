@@ -12,6 +12,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/kubedyn/kubedyn/discovery"
 	"github.com/kubedyn/kubedyn/test/cluster"
 )
 
@@ -224,15 +225,31 @@ func TestIntegrationMissingKindFewRequests(t *testing.T) {
 	src := newServerSource(t, env)
 	m := New(src, Options{})
 	ctx := context.Background()
-	if err := m.Refresh(ctx); err != nil {
+	// A CRD that an earlier test deleted may still be listed for a moment
+	// while its group-version already answers 404 (legacy discovery then
+	// reports it failed): start from a clean discovery run.
+	deadline := time.Now().Add(time.Minute)
+	for err := m.Refresh(ctx); err != nil; err = m.Refresh(ctx) {
+		if !discovery.IsPartial(err) || time.Now().After(deadline) {
+			t.Fatal(err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// One full discovery run of this server: 2 requests with aggregated
+	// discovery, /api, /apis and one per group-version without it.
+	before := src.requests.Load()
+	src.Invalidate()
+	if _, _, err := src.ServerGroupsAndResources(ctx); err != nil && !discovery.IsPartial(err) {
 		t.Fatal(err)
 	}
+	perRun := src.requests.Load() - before
+	t.Logf("one discovery run: %d requests", perRun)
 	for _, tc := range []struct {
 		name string
 		look func() error
 		max  int64
 	}{
-		{name: "bare resource string", look: func() error { _, err := m.Resolve(ctx, "nosuchwidgets"); return err }, max: 2},
+		{name: "bare resource string", look: func() error { _, err := m.Resolve(ctx, "nosuchwidgets"); return err }, max: perRun},
 		{name: "KindFor with group", look: func() error {
 			_, err := m.KindFor(schema.GroupVersionResource{Group: "nosuch.example.com", Resource: "widgets"})
 			return err
