@@ -118,6 +118,11 @@ func runMatrix(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "kubedyn matrix: took %s; table in %s\n", time.Since(start).Round(time.Second), filepath.Join(*out, "table.md"))
+	return matrixVerdict(rows, paths)
+}
+
+// matrixVerdict is nil when every server started and every cell passed.
+func matrixVerdict(rows []*matrixRow, paths []string) error {
 	for _, row := range rows {
 		if row.StartErr != nil {
 			return errors.New("some servers did not start")
