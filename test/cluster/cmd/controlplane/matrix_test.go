@@ -292,3 +292,30 @@ func TestPickIntegrationPackages(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+func TestMatrixVerdict(t *testing.T) {
+	passed := newSuiteResults()
+	passed.add(testEvent{Action: "pass", Package: "m/a", Test: "TestA"})
+	passed.add(testEvent{Action: "pass", Package: "m/a"})
+	failed := newSuiteResults()
+	failed.add(testEvent{Action: "fail", Package: "m/a", Test: "TestA"})
+	failed.add(testEvent{Action: "fail", Package: "m/a"})
+	tests := []struct {
+		name    string
+		rows    []*matrixRow
+		wantErr string
+	}{
+		{name: "all pass", rows: []*matrixRow{{Name: "1.29", Results: passed}, {Name: "1.30", Results: passed}}},
+		{name: "a failed cell", rows: []*matrixRow{{Name: "1.29", Results: passed}, {Name: "1.30", Results: failed}}, wantErr: "some cells failed"},
+		{name: "a package never reported", rows: []*matrixRow{{Name: "1.29", Results: newSuiteResults()}}, wantErr: "some cells failed"},
+		{name: "no server", rows: []*matrixRow{{Name: "1.29", StartErr: errors.New("exited")}}, wantErr: "did not start"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := matrixVerdict(tc.rows, []string{"m/a"})
+			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("matrixVerdict = %v, want %q", err, tc.wantErr)
+			}
+		})
+	}
+}
