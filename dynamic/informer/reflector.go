@@ -88,7 +88,10 @@ func (i *Informer[T]) watchDiscovery(ctx context.Context, changed <-chan struct{
 			return
 		case <-changed:
 			if ok, err := i.served(ctx); err == nil && !ok {
-				cancel(apierrors.NewNotFound(i.h.GroupVersionResource().GroupResource(), ""))
+				gvr := i.h.GroupVersionResource()
+				gone := apierrors.NewNotFound(gvr.GroupResource(), "")
+				gone.ErrStatus.Message = fmt.Sprintf("the server no longer serves %s (discovery does not list it)", gvr.GroupResource())
+				cancel(gone)
 				return
 			}
 		}
