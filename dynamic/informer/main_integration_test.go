@@ -80,7 +80,15 @@ func (w *wire) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	r = r.Clone(r.Context())
 	r.Header.Set("Authorization", "Bearer "+w.token)
-	return w.base.RoundTrip(r)
+	resp, err := w.base.RoundTrip(r)
+	if err == nil && resp.StatusCode >= 400 {
+		// Counted apart too: a server without streaming lists refuses
+		// the first "stream" of each informer (400/422).
+		w.mu.Lock()
+		w.counts["refused "+kind]++
+		w.mu.Unlock()
+	}
+	return resp, err
 }
 
 func (w *wire) all() map[string]int {
