@@ -16,11 +16,10 @@ import (
 )
 
 // defaultMatrixPackages are the suites the matrix runs against every server:
-// the packages that talk to the API server, and the examples (only packages
-// with integration tests are run; ./examples/... may match none). dynamic's subpackages (work queue,
-// leader election, informer) are reached through the examples; add them with
-// -pkgs.
-var defaultMatrixPackages = []string{"./discovery/", "./restmapper/", "./dynamic/", "./patch/", "./examples/..."}
+// the packages that talk to the API server — dynamic with its subpackages
+// (informer, leader election, follow) — and the examples (only packages with
+// integration tests are run).
+var defaultMatrixPackages = []string{"./discovery/", "./restmapper/", "./dynamic/...", "./patch/", "./examples/..."}
 
 // matrixRow is one server the suites run against.
 type matrixRow struct {
