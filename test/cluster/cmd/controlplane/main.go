@@ -1,22 +1,3 @@
-// Command controlplane builds, starts and stops kubedyn's local test control
-// plane (etcd and kube-apiserver from the Go module proxy), and runs the
-// project's whole test suite against it.
-//
-//	controlplane build            build (or find cached) kube-apiserver, kubectl and etcd
-//	controlplane up               start one in the background; print its kubeconfig, version and groups
-//	controlplane env              print shell exports for the running one
-//	controlplane down             stop the running one
-//	controlplane test [pkgs...]   build, start, run go vet, the tests (with -race) and fuzz smoke runs, stop;
-//	                              then, with KUBEDYN_COMPAT_SMOKE=1 (.ci/run sets it), the 1.29 smoke suite (smoke.go)
-//	controlplane matrix [flags]   run the integration suites against every pinned minor; print a table
-//
-// Flags before the subcommand choose the server (default: the environment's
-// $KUBEDYN_K8S_VERSION, $KUBEDYN_K8S_FEATURE_GATES and
-// $KUBEDYN_AGGREGATED_DISCOVERY, else v1.36.3):
-//
-//	-version 1.29 | v1.29.6       a pinned minor or a full version
-//	-feature-gates A=true,B=false kube-apiserver feature gates
-//	-aggregated-discovery=false   legacy discovery only (1.29 and older)
 package main
 
 import (
