@@ -34,7 +34,7 @@
 // out what the server can do from the server (a refused request, a
 // Content-Type, a discovery document), never from its version. `go run
 // ./test/cluster/cmd/controlplane matrix` runs the integration suites against
-// every pinned minor and prints a table (see COMPAT.md).
+// every pinned minor and prints a table (see the README's Compatibility section).
 //
 // # The control plane
 //
