@@ -3,7 +3,6 @@ package dynamic
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"sort"
 	"time"
 
@@ -11,6 +10,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/kubedyn/kubedyn/dynamic/internal/pause"
 )
 
 // Annotations on the BOOKMARK events a resumable watch emits itself.
@@ -161,12 +162,12 @@ func (r *resumer) watchFrom(ctx context.Context, rv string) (watch.Interface, er
 func (r *resumer) run(ctx context.Context, w watch.Interface) {
 	defer close(r.out)
 	defer r.cancel()
-	backoff := 100 * time.Millisecond
+	backoff := pause.Backoff{First: 100 * time.Millisecond, Max: r.ro.MaxBackoff}
 	for {
 		if w == nil {
 			var err error
 			if w, err = r.reconnect(ctx); err != nil {
-				if !r.retryable(ctx, err) || !r.sleep(ctx, &backoff) {
+				if !r.retryable(ctx, err) || !backoff.Sleep(ctx) {
 					return
 				}
 				continue
@@ -180,7 +181,7 @@ func (r *resumer) run(ctx context.Context, w watch.Interface) {
 		w.Stop()
 		w = nil
 		if progressed {
-			backoff = 100 * time.Millisecond
+			backoff.Reset()
 		}
 		if ctx.Err() != nil {
 			return
@@ -212,20 +213,6 @@ func (r *resumer) retryable(ctx context.Context, err error) bool {
 		}
 	}
 	return true
-}
-
-// sleep waits for the backoff (with jitter) and doubles it.
-func (r *resumer) sleep(ctx context.Context, backoff *time.Duration) bool {
-	d := *backoff/2 + rand.N(*backoff/2+1)
-	*backoff = min(*backoff*2, r.ro.MaxBackoff)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // send delivers one event; false when the watch was stopped.

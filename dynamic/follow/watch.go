@@ -14,6 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubedyn/kubedyn/dynamic"
+
+	"github.com/kubedyn/kubedyn/dynamic/internal/pause"
 )
 
 // source is one watched resource and how its objects turn into changes.
@@ -87,11 +89,11 @@ func (f *Follower) follow(ctx context.Context, s *source, w watch.Interface, err
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		if w == nil {
-			wait := backoff
+			d := backoff
 			if isRefusal(err) {
-				wait = f.opts.RetryInterval
+				d = f.opts.RetryInterval
 			}
-			if !sleep(ctx, wait) {
+			if !pause.Sleep(ctx, d) {
 				return
 			}
 			if w, err = f.open(ctx, s); err != nil {
@@ -255,17 +257,6 @@ func (f *Follower) markSynced(s *source) {
 	f.synced[s.gvr.Resource] = true
 	if len(f.synced) == len(f.sources()) {
 		close(f.syncedCh)
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
 

@@ -268,7 +268,7 @@ func (i *Informer[T]) Run(ctx context.Context) error {
 			i.waitServed(ctx, changed)
 		default:
 			i.fail(err)
-			b.sleep(ctx)
+			b.Sleep(ctx)
 		}
 	}
 	return ctx.Err()

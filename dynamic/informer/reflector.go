@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -13,6 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubedyn/kubedyn/dynamic"
+
+	"github.com/kubedyn/kubedyn/dynamic/internal/pause"
 )
 
 // listAndWatch syncs the cache and follows the watch until the resource is
@@ -43,7 +44,7 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 					return err
 				}
 				i.fail(err)
-				b.sleep(ctx)
+				b.Sleep(ctx)
 				continue
 			}
 		}
@@ -57,7 +58,7 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 					return err
 				}
 				i.fail(err)
-				b.sleep(ctx)
+				b.Sleep(ctx)
 				continue
 			}
 		}
@@ -72,9 +73,9 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 			i.fail(err)
 		}
 		if progressed {
-			b.reset()
+			b.Reset()
 		} else {
-			b.sleep(ctx) // a watch that ends at once must not spin
+			b.Sleep(ctx) // a watch that ends at once must not spin
 		}
 	}
 }
@@ -376,26 +377,8 @@ func fatal(err error) bool {
 	return isGone(err) || apierrors.IsMethodNotSupported(err)
 }
 
-// backoff is an exponential wait with jitter.
-type backoff struct {
-	next, first, max time.Duration
-}
-
-func newBackoff(max time.Duration) *backoff {
-	first := min(200*time.Millisecond, max)
-	return &backoff{next: first, first: first, max: max}
-}
-
-func (b *backoff) reset() { b.next = b.first }
-
-// sleep waits for the next interval or until ctx ends.
-func (b *backoff) sleep(ctx context.Context) {
-	d := b.next/2 + rand.N(b.next/2+1)
-	b.next = min(b.next*2, b.max)
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+// newBackoff returns the wait between failed attempts: 200ms (or max if
+// less), doubling with jitter up to max.
+func newBackoff(max time.Duration) *pause.Backoff {
+	return &pause.Backoff{First: min(200*time.Millisecond, max), Max: max}
 }

@@ -16,6 +16,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/kubedyn/kubedyn/dynamic"
+
+	"github.com/kubedyn/kubedyn/dynamic/internal/pause"
 )
 
 // Leases is the resource the election is held on.
@@ -125,7 +127,7 @@ func (e *Elector) acquire(ctx context.Context) bool {
 			e.log.Warn("leader: could not acquire the lease", "err", err)
 		}
 		jitter := time.Duration(rand.Int64N(int64(e.cfg.RetryPeriod)/5 + 1))
-		if !sleep(ctx, e.cfg.RetryPeriod+jitter) {
+		if !pause.Sleep(ctx, e.cfg.RetryPeriod+jitter) {
 			return false
 		}
 	}
@@ -137,7 +139,7 @@ func (e *Elector) acquire(ctx context.Context) bool {
 func (e *Elector) renewLoop(ctx context.Context) error {
 	last := e.cfg.Now()
 	for {
-		if !sleep(ctx, e.cfg.RetryPeriod) {
+		if !pause.Sleep(ctx, e.cfg.RetryPeriod) {
 			return nil
 		}
 		start := e.cfg.Now()
@@ -296,16 +298,4 @@ func (e *Elector) release(ctx context.Context) error {
 		e.mu.Unlock()
 	}
 	return nil
-}
-
-// sleep waits d or until ctx is done; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
