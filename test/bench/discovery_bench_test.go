@@ -34,43 +34,58 @@ func reportCounts(b *testing.B, fs *fixtureServer) {
 	b.ReportMetric(float64(conns)/float64(b.N), "newconns/op")
 }
 
+// mode is the kubedyn discovery mode that matches the case's server.
+func (tc discoveryCase) mode() discovery.Mode {
+	if tc.aggregated {
+		return discovery.Aggregated
+	}
+	return discovery.Legacy
+}
+
+// benchColdDiscovery runs, for every discovery case and each library, an
+// operation that starts from a new transport, runs discovery and makes the
+// first lookup, and reports round trips and new connections per operation.
+func benchColdDiscovery(b *testing.B, clientGo func(*fixtureServer) error, kubedyn func(testing.TB, *fixtureServer, discovery.Mode) error) {
+	for _, tc := range discoveryCases {
+		fs := newFixtureServer(b, crdSet(b, tc.crds), tc.aggregated, nil)
+		libs := []struct {
+			name string
+			op   func(testing.TB) error
+		}{
+			{name: "client-go", op: func(testing.TB) error { return clientGo(fs) }},
+			{name: "kubedyn", op: func(tb testing.TB) error { return kubedyn(tb, fs, tc.mode()) }},
+		}
+		for _, lib := range libs {
+			b.Run("lib="+lib.name+"/set="+tc.name, func(b *testing.B) {
+				b.ReportAllocs()
+				fs.reset()
+				for b.Loop() {
+					if err := lib.op(b); err != nil {
+						b.Fatalf("%s: %v", lib.name, err)
+					}
+				}
+				reportCounts(b, fs)
+			})
+		}
+	}
+}
+
 // BenchmarkColdDiscoveryMapping/client-go: kubectl's path — a memory-cached
 // discovery client under a deferred discovery REST mapper — from a new
 // transport to the first RESTMapping.
 func BenchmarkColdDiscoveryMapping(b *testing.B) {
-	for _, tc := range discoveryCases {
-		fs := newFixtureServer(b, crdSet(b, tc.crds), tc.aggregated, nil)
-		b.Run("lib=client-go/set="+tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			fs.reset()
-			for b.Loop() {
-				dc, err := cgdiscovery.NewDiscoveryClientForConfig(clientGoConfig(fs))
-				if err != nil {
-					b.Fatal(err)
-				}
-				m := cgrestmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))
-				if _, err := m.RESTMapping(deploymentGK); err != nil {
-					b.Fatalf("client-go RESTMapping %v: %v", deploymentGK, err)
-				}
-			}
-			reportCounts(b, fs)
-		})
-		b.Run("lib=kubedyn/set="+tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			mode := discovery.Legacy
-			if tc.aggregated {
-				mode = discovery.Aggregated
-			}
-			fs.reset()
-			for b.Loop() {
-				m := kdrestmapper.New(discovery.New(kubedynClient(b, fs), discovery.Options{Mode: mode}), kdrestmapper.Options{})
-				if _, err := m.RESTMapping(deploymentGK); err != nil {
-					b.Fatalf("kubedyn RESTMapping %v: %v", deploymentGK, err)
-				}
-			}
-			reportCounts(b, fs)
-		})
-	}
+	benchColdDiscovery(b, func(fs *fixtureServer) error {
+		dc, err := cgdiscovery.NewDiscoveryClientForConfig(clientGoConfig(fs))
+		if err != nil {
+			return err
+		}
+		_, err = cgrestmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc)).RESTMapping(deploymentGK)
+		return err
+	}, func(tb testing.TB, fs *fixtureServer, mode discovery.Mode) error {
+		m := kdrestmapper.New(discovery.New(kubedynClient(tb, fs), discovery.Options{Mode: mode}), kdrestmapper.Options{})
+		_, err := m.RESTMapping(deploymentGK)
+		return err
+	})
 }
 
 // shortDeploy is kubectl's "kubectl get deploy": a short name, resolved
@@ -82,38 +97,17 @@ var shortDeploy = schema.GroupVersionResource{Resource: "deploy"}
 // client-go's deferred mapper; kubedyn's Mapper.KindFor), so kubedyn's
 // maps of resource names, which a RESTMapping does not build, are counted.
 func BenchmarkColdDiscoveryShortName(b *testing.B) {
-	for _, tc := range discoveryCases {
-		fs := newFixtureServer(b, crdSet(b, tc.crds), tc.aggregated, nil)
-		b.Run("lib=client-go/set="+tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			fs.reset()
-			for b.Loop() {
-				dc, err := cgdiscovery.NewDiscoveryClientForConfig(clientGoConfig(fs))
-				if err != nil {
-					b.Fatal(err)
-				}
-				cached := memory.NewMemCacheClient(dc)
-				m := cgrestmapper.NewShortcutExpander(cgrestmapper.NewDeferredDiscoveryRESTMapper(cached), cached, func(string) {})
-				if _, err := m.KindFor(shortDeploy); err != nil {
-					b.Fatalf("client-go KindFor %v: %v", shortDeploy, err)
-				}
-			}
-			reportCounts(b, fs)
-		})
-		b.Run("lib=kubedyn/set="+tc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			mode := discovery.Legacy
-			if tc.aggregated {
-				mode = discovery.Aggregated
-			}
-			fs.reset()
-			for b.Loop() {
-				m := kdrestmapper.New(discovery.New(kubedynClient(b, fs), discovery.Options{Mode: mode}), kdrestmapper.Options{})
-				if _, err := m.KindFor(shortDeploy); err != nil {
-					b.Fatalf("kubedyn KindFor %v: %v", shortDeploy, err)
-				}
-			}
-			reportCounts(b, fs)
-		})
-	}
+	benchColdDiscovery(b, func(fs *fixtureServer) error {
+		dc, err := cgdiscovery.NewDiscoveryClientForConfig(clientGoConfig(fs))
+		if err != nil {
+			return err
+		}
+		cached := memory.NewMemCacheClient(dc)
+		_, err = cgrestmapper.NewShortcutExpander(cgrestmapper.NewDeferredDiscoveryRESTMapper(cached), cached, func(string) {}).KindFor(shortDeploy)
+		return err
+	}, func(tb testing.TB, fs *fixtureServer, mode discovery.Mode) error {
+		m := kdrestmapper.New(discovery.New(kubedynClient(tb, fs), discovery.Options{Mode: mode}), kdrestmapper.Options{})
+		_, err := m.KindFor(shortDeploy)
+		return err
+	})
 }

@@ -44,11 +44,7 @@ func BenchmarkWarmDiscovery(b *testing.B) {
 				reportCounts(b, fs)
 			})
 			b.Run("lib=kubedyn/set="+tc.name+"/op="+op, func(b *testing.B) {
-				mode := discovery.Legacy
-				if tc.aggregated {
-					mode = discovery.Aggregated
-				}
-				c := discovery.NewCached(discovery.New(kubedynClient(b, fs), discovery.Options{Mode: mode}), discovery.CacheOptions{})
+				c := discovery.NewCached(discovery.New(kubedynClient(b, fs), discovery.Options{Mode: tc.mode()}), discovery.CacheOptions{})
 				if _, _, err := c.ServerGroupsAndResources(ctx); err != nil {
 					b.Fatal(err)
 				}
