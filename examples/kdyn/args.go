@@ -20,6 +20,10 @@ type resourceArgs struct {
 	Pairs []typeName
 }
 
+// named reports whether the arguments name objects (either form), rather
+// than only resources.
+func (ra resourceArgs) named() bool { return len(ra.Names) > 0 || len(ra.Pairs) > 0 }
+
 type typeName struct{ Type, Name string }
 
 // parseResourceArgs splits args without consulting the server, with

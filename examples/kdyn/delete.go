@@ -52,7 +52,7 @@ kdyn does not wait for the objects to be gone.`,
 			if err != nil {
 				return err
 			}
-			named := len(ra.Names) > 0 || len(ra.Pairs) > 0
+			named := ra.named()
 			if named == (selector != "") {
 				return errors.New("resource(s) were provided, but no name or label selector was specified")
 			}

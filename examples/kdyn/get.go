@@ -51,7 +51,7 @@ singular or short name, optionally with a version and group ("deploy",
 			if err != nil {
 				return err
 			}
-			if o.allNamespaces && (len(ra.Names) > 0 || len(ra.Pairs) > 0) {
+			if o.allNamespaces && ra.named() {
 				return errors.New("a resource cannot be retrieved by name across all namespaces")
 			}
 			if err := s.connect(); err != nil {

@@ -79,7 +79,7 @@ custom resources: kubedyn applies it under the CRD's OpenAPI schema
 			if err != nil {
 				return err
 			}
-			if len(ra.Names) == 0 && len(ra.Pairs) == 0 {
+			if !ra.named() {
 				return errors.New("you must specify the name of the object to patch")
 			}
 			if err := s.connect(); err != nil {
