@@ -17,7 +17,7 @@ import (
 )
 
 // DefaultVersion is the Kubernetes version the harness builds when none is named.
-const DefaultVersion = "v1.36.3"
+const DefaultVersion = "v1.37.2"
 
 // DefaultEtcdVersion is the etcd server every Kubernetes version is run with.
 const DefaultEtcdVersion = "v3.6.16"
@@ -25,7 +25,7 @@ const DefaultEtcdVersion = "v3.6.16"
 // Binaries are the paths of the programs one control plane runs, and of the
 // reference kubectl.
 type Binaries struct {
-	Version       string // Kubernetes version of KubeAPIServer, e.g. v1.36.3
+	Version       string // Kubernetes version of KubeAPIServer, e.g. v1.37.2
 	KubeAPIServer string
 	// Kubectl is always kubectl DefaultVersion, whatever Version is: it is
 	// the reference client kdyn and the tests compare their output with, and

@@ -118,6 +118,7 @@ func waitGone(t *testing.T, f footprint, wantDirGone bool) {
 }
 
 func TestStopLeavesNothing(t *testing.T) {
+	SkipUnlessIntegration(t)
 	cp, err := Start(context.Background(), Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -131,6 +132,7 @@ func TestStopLeavesNothing(t *testing.T) {
 // startHelper runs this test binary as a helper that starts a control plane.
 func startHelper(t *testing.T, how string) (*exec.Cmd, *Env) {
 	t.Helper()
+	SkipUnlessIntegration(t)
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), helperEnv+"="+how, KubeconfigEnv+"=")
 	cmd.Stderr = os.Stderr

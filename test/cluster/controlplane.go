@@ -183,6 +183,10 @@ func apiServerArgs(f pkiFiles, tokens, etcdURL string, port int, dir string) []s
 		"--requestheader-extra-headers-prefix=X-Remote-Extra-",
 		"--proxy-client-cert-file=" + f.ProxyClient, "--proxy-client-key-file=" + f.ProxyClientKey,
 		"--enable-aggregator-routing=true",
+		// No controller-manager maintains the kubernetes Service's
+		// endpoints, and from 1.37 the default reconciler refuses a
+		// loopback advertise address outright.
+		"--endpoint-reconciler-type=none",
 		"--storage-media-type=application/json",
 		// PodTemplates are watched straight from etcd, so tests can expire a
 		// resourceVersion for real with Env.CompactEtcd (the watch cache

@@ -17,8 +17,8 @@
 //
 // # Server versions
 //
-// The server is DefaultVersion (1.36) unless asked otherwise. Any minor from
-// 1.29 to 1.36 can be asked for, by minor (its pinned patch, see
+// The server is DefaultVersion (1.37) unless asked otherwise. Any minor from
+// 1.29 to 1.37 can be asked for, by minor (its pinned patch, see
 // PinnedVersions and ResolveVersion) or by full version. Minors before 1.36
 // are built with -tags providerless (their cloud-provider dependencies are no
 // longer all on the module proxy). kubectl is always DefaultVersion's: it is
@@ -74,8 +74,12 @@
 //
 // and its tests call Get(t). When $KUBEDYN_TEST_KUBECONFIG names a kubeconfig
 // written by this package (the README's test command sets it), every package
-// shares that one control plane; otherwise the test binary starts its own on
-// first use. Tests isolate themselves with Env.Namespace. With no control
-// plane to be had, Get fails the test with the reason: integration tests never
-// skip silently.
+// shares that one control plane; with $KUBEDYN_INTEGRATION=1 instead, the
+// test binary starts its own on first use. With neither, Get skips the test
+// with a message naming the switch, so a plain `go test ./...` on a machine
+// without a control plane runs the unit tests only, in seconds; the
+// controlplane test command fails a run in which any test skipped that way
+// or a package's integration tests all skipped. Tests isolate themselves with
+// Env.Namespace. Once a control plane is asked for and none can be had, Get
+// fails the test with the reason.
 package cluster

@@ -25,7 +25,7 @@ type Env struct {
 	Server     string // https://127.0.0.1:PORT
 	CAFile     string
 	CAData     []byte
-	Version    string // server gitVersion, e.g. v1.36.3
+	Version    string // server gitVersion, e.g. v1.37.2
 
 	Admin      User // token, group system:masters
 	CertUser   User // client certificate, bound to cluster-admin through RBAC

@@ -16,6 +16,19 @@ import (
 // running control plane: the path of a kubeconfig written by this harness.
 const KubeconfigEnv = "KUBEDYN_TEST_KUBECONFIG"
 
+// IntegrationEnv is the explicit switch for integration tests when no
+// control plane is handed over: with $KUBEDYN_INTEGRATION=1 (or true, on,
+// yes) and $KUBEDYN_TEST_KUBECONFIG unset, a test binary starts its own
+// control plane, building it first if the cache lacks it (5-10 minutes).
+// With neither set, Get skips the test, so a plain `go test ./...` runs the
+// unit tests only and is fast.
+const IntegrationEnv = "KUBEDYN_INTEGRATION"
+
+// IntegrationSkipped begins the message of every test Get skips for want of
+// a control plane; the controlplane command fails a run in which a test
+// printed it, since it hands every test binary a kubeconfig.
+const IntegrationSkipped = "kubedyn: integration test skipped"
+
 // shared is this test binary's control plane. The mutex guards every field.
 var shared struct {
 	mu         sync.Mutex
@@ -51,14 +64,47 @@ func Main(m *testing.M) {
 // Get returns the control plane for integration tests: the one named by
 // $KUBEDYN_TEST_KUBECONFIG, or else one started for this test binary on first
 // use (building the binaries if the cache lacks them) and stopped when Main
-// returns. It fails t, never skips, when no control plane can be had.
+// returns, when $KUBEDYN_INTEGRATION asks for that. With neither variable
+// set it skips t, saying which switch runs it (see IntegrationEnv); once a
+// control plane is asked for, it fails t, never skips, when none can be had.
 func Get(t testing.TB) *Env {
 	t.Helper()
+	SkipUnlessIntegration(t)
 	env, err := acquire()
 	if err != nil {
 		t.Fatalf("integration test %s needs a real control plane and has none: %v", t.Name(), err)
 	}
 	return env
+}
+
+// SkipUnlessIntegration skips t unless a control plane is handed over
+// ($KUBEDYN_TEST_KUBECONFIG) or asked for ($KUBEDYN_INTEGRATION=1); it fails
+// t when $KUBEDYN_INTEGRATION is neither true nor false. Get calls it; tests
+// that start control planes of their own with Start call it first.
+func SkipUnlessIntegration(t testing.TB) {
+	t.Helper()
+	run, err := integrationWanted(os.Getenv(KubeconfigEnv), os.Getenv(IntegrationEnv))
+	if err != nil {
+		t.Fatalf("integration test %s: %v", t.Name(), err)
+	}
+	if !run {
+		t.Skipf("%s: $%s is unset and $%s is not 1; %s=1 runs it against a control plane of its own (built on first use: 5-10 minutes), `go run ./test/cluster/cmd/controlplane test` runs every test", IntegrationSkipped, KubeconfigEnv, IntegrationEnv, IntegrationEnv)
+	}
+}
+
+// integrationWanted decides from $KUBEDYN_TEST_KUBECONFIG and
+// $KUBEDYN_INTEGRATION whether integration tests run.
+func integrationWanted(kubeconfig, flag string) (bool, error) {
+	if strings.TrimSpace(kubeconfig) != "" {
+		return true, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(flag)) {
+	case "", "0", "false", "off", "no":
+		return false, nil
+	case "1", "true", "on", "yes":
+		return true, nil
+	}
+	return false, fmt.Errorf("$%s=%q: want 1 (run integration tests) or 0 (skip them)", IntegrationEnv, flag)
 }
 
 func acquire() (*Env, error) {

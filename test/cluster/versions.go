@@ -35,7 +35,7 @@ const aggregatedDiscoveryGate = "AggregatedDiscoveryEndpoint"
 // minor it supports, oldest first: the newest patch of each minor whose
 // k8s.io/kubernetes and staging modules the Go module proxy and checksum
 // database both serve, and that builds with the Go toolchain of go.mod
-// (checked 2026-11-23). 1.29 has only v1.29.6 on the proxy; 1.31 is v1.31.0
+// (checked 2026-11-23; v1.37.2 on 2026-12-07). 1.29 has only v1.29.6 on the proxy; 1.31 is v1.31.0
 // because the checksum database knows no k8s.io/kube-aggregator (nor
 // pod-security-admission, cluster-bootstrap, ...) v0.31.14, so its build
 // fails verifying go.mod.
@@ -49,6 +49,7 @@ func PinnedVersions() []string {
 		"v1.34.4",
 		"v1.35.4",
 		"v1.36.3",
+		"v1.37.2",
 	}
 }
 

@@ -17,7 +17,8 @@ func TestResolveVersion(t *testing.T) {
 		{name: "empty is the default", in: "", want: DefaultVersion},
 		{name: "minor", in: "1.29", want: "v1.29.6"},
 		{name: "minor with v", in: "v1.30", want: "v1.30.14"},
-		{name: "newest minor", in: "1.36", want: "v1.36.3"},
+		{name: "previous minor", in: "1.36", want: "v1.36.3"},
+		{name: "newest minor", in: "1.37", want: "v1.37.2"},
 		{name: "full version", in: "v1.31.0", want: "v1.31.0"},
 		{name: "full version without v", in: "1.34.2", want: "v1.34.2"},
 		{name: "spaces", in: " 1.35 ", want: "v1.35.4"},
@@ -50,7 +51,7 @@ func TestPinnedVersionsOnePerMinor(t *testing.T) {
 		}
 		minors = append(minors, m)
 	}
-	if d := cmp.Diff([]int{29, 30, 31, 32, 33, 34, 35, 36}, minors); d != "" {
+	if d := cmp.Diff([]int{29, 30, 31, 32, 33, 34, 35, 36, 37}, minors); d != "" {
 		t.Errorf("pinned minors (-want +got):\n%s", d)
 	}
 	if got := PinnedVersions()[len(PinnedVersions())-1]; got != DefaultVersion {

@@ -12,7 +12,7 @@
 //
 // Flags before the subcommand choose the server (default: the environment's
 // $KUBEDYN_K8S_VERSION, $KUBEDYN_K8S_FEATURE_GATES and
-// $KUBEDYN_AGGREGATED_DISCOVERY, else v1.36.3):
+// $KUBEDYN_AGGREGATED_DISCOVERY, else v1.37.2):
 //
 //	-version 1.29 | v1.29.6       a pinned minor or a full version
 //	-feature-gates A=true,B=false kube-apiserver feature gates

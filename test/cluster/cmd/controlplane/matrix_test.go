@@ -143,11 +143,12 @@ func TestMatrixRows(t *testing.T) {
 		wantErr  string
 	}{
 		{
-			name: "legacy row only for 1.29", versions: []string{"1.29", "1.36"}, legacy: true,
+			name: "legacy row only for 1.29", versions: []string{"1.29", "1.36", "1.37"}, legacy: true,
 			want: []row{
 				{"1.29", "v1.29.6"},
 				{"1.29 legacy discovery", "v1.29.6 AggregatedDiscoveryEndpoint=false"},
 				{"1.36", "v1.36.3"},
+				{"1.37", "v1.37.2"},
 			},
 		},
 		{name: "no legacy", versions: []string{"v1.29.6"}, legacy: false, want: []row{{"1.29", "v1.29.6"}}},
@@ -257,7 +258,7 @@ func TestServerChoiceFlags(t *testing.T) {
 		want                      string
 		wantErr                   string
 	}{
-		{name: "default", want: "v1.36.3"},
+		{name: "default", want: "v1.37.2"},
 		{name: "env version", env: "1.30", want: "v1.30.14"},
 		{name: "flag beats env", env: "1.30", version: "1.29", want: "v1.29.6"},
 		{name: "legacy", version: "1.29", aggregate: "false", want: "v1.29.6 AggregatedDiscoveryEndpoint=false"},
