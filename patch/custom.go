@@ -176,19 +176,6 @@ func isDirective(k string) bool {
 		strings.HasPrefix(k, prefixSetElementOrder) || strings.HasPrefix(k, prefixDeleteFromPrimitiveList)
 }
 
-// materialize returns a patch value merged into nothing: directives are
-// applied and removed, nulls dropped. keep is false for $patch: delete.
-func materialize(v any, t *Type, meta fieldMeta, path string) (any, bool, error) {
-	switch v := v.(type) {
-	case map[string]any:
-		return mergeObject(nil, v, t, path)
-	case []any:
-		l, err := mergeList(nil, v, listPlan{t: t.items(), meta: meta, hasList: true, path: path})
-		return l, true, err
-	}
-	return v, true, nil
-}
-
 func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
