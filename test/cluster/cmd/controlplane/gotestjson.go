@@ -7,6 +7,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/kubedyn/kubedyn/test/cluster"
 )
 
 // testEvent is one line of `go test -json` (cmd/test2json's TestEvent, plus
@@ -37,6 +39,11 @@ type pkgResult struct {
 	// Unfinished are the tests that had started but not finished when the
 	// package's binary ended: the one that hung or crashed it.
 	Unfinished []string
+	// NoControlPlane counts the tests (subtests included) that cluster.Get
+	// skipped for want of a control plane (their output says
+	// cluster.IntegrationSkipped). Under the controlplane command, which
+	// hands every test binary one, that is a broken switch, and a failure.
+	NoControlPlane int
 
 	testOutput map[string][]string // the last lines each running test printed
 }
@@ -56,6 +63,8 @@ type suiteResults struct {
 	order []string
 	// Noise counts stdout lines that were not JSON events.
 	Noise int
+	// plain, when not nil, gets go test's plain output back (see printPlain).
+	plain io.Writer
 }
 
 func newSuiteResults() *suiteResults {
@@ -138,6 +147,9 @@ func (s *suiteResults) add(ev testEvent) {
 			if topLevel {
 				p.Skipped++
 			}
+			if saysNoControlPlane(p.testOutput[ev.Test]) {
+				p.NoControlPlane++
+			}
 		case "fail":
 			if topLevel {
 				p.Failed++
@@ -146,6 +158,17 @@ func (s *suiteResults) add(ev testEvent) {
 		}
 		delete(p.testOutput, ev.Test)
 	}
+}
+
+// saysNoControlPlane reports whether a skipped test's output is
+// cluster.Get's skip for want of a control plane.
+func saysNoControlPlane(lines []string) bool {
+	for _, l := range lines {
+		if strings.Contains(l, cluster.IntegrationSkipped) {
+			return true
+		}
+	}
+	return false
 }
 
 // buildPackage maps the ImportPath of a build event to the package whose
@@ -187,6 +210,7 @@ func readTestJSON(r io.Reader, s *suiteResults, tee io.Writer) error {
 			continue
 		}
 		s.add(ev)
+		s.printPlain(ev)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read go test -json output: %w", err)
@@ -202,6 +226,8 @@ func (p *pkgResult) Cell() string {
 		return "NOT RUN"
 	case p.BuildFailed:
 		return "BUILD FAIL"
+	case p.NoControlPlane > 0:
+		return fmt.Sprintf("NO CONTROL PLANE (%d skipped)", p.NoControlPlane)
 	case p.Status == "skip" || (p.Status == "pass" && p.Passed+p.Failed+p.Skipped == 0):
 		return "NO TESTS"
 	}
@@ -223,7 +249,40 @@ func (p *pkgResult) Cell() string {
 	}
 }
 
-// OK reports whether the package passed (or has no tests).
+// OK reports whether the package passed (or has no tests) with no test
+// skipped for want of a control plane.
 func (p *pkgResult) OK() bool {
-	return p != nil && !p.BuildFailed && p.Failed == 0 && (p.Status == "pass" || p.Status == "skip")
+	return p != nil && !p.BuildFailed && p.Failed == 0 && p.NoControlPlane == 0 && (p.Status == "pass" || p.Status == "skip")
+}
+
+// printPlain writes to s.plain (when set) what a plain go test prints for ev,
+// once add has folded it in: build errors, each package's own lines (ok,
+// FAIL, panics), each failed test's last lines, and the last lines of the
+// tests still running when a package's binary died.
+func (s *suiteResults) printPlain(ev testEvent) {
+	if s.plain == nil {
+		return
+	}
+	switch {
+	case ev.Action == "build-output":
+		fmt.Fprint(s.plain, ev.Output)
+	case ev.Package == "":
+	case ev.Test == "" && ev.Action == "output":
+		fmt.Fprint(s.plain, ev.Output)
+	case ev.Test == "" && ev.Action == "fail":
+		p := s.pkgs[ev.Package]
+		for _, name := range p.Unfinished {
+			fmt.Fprintf(s.plain, "--- still running when %s's binary ended: %s\n", ev.Package, name)
+			printLines(s.plain, p.testOutput[name])
+		}
+	case ev.Action == "fail":
+		p := s.pkgs[ev.Package]
+		printLines(s.plain, p.Failures[len(p.Failures)-1].Output)
+	}
+}
+
+func printLines(w io.Writer, lines []string) {
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
 }

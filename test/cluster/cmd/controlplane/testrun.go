@@ -15,7 +15,8 @@ import (
 )
 
 // runTests is the project's whole test run: build and start one control plane,
-// then go vet, the unit and integration tests with -race, a bounded fuzz run of
+// then go vet, the unit and integration tests with -race (failing if
+// integration tests skipped, see testStep), a bounded fuzz run of
 // every fuzz target, and test/bench's interop tests, all against that one
 // server; stop it at the end, whatever happened. A whole run (no packages
 // named) then runs the compatibility smoke suite against 1.29 (smoke.go)
@@ -73,7 +74,9 @@ func runSuites(ctx context.Context, opts cluster.Options, pkgs []string) ([]stri
 		}
 	}
 	step("vet", ".", append([]string{"vet"}, pkgs...)...)
-	step("tests", ".", append([]string{"test", "-race", "-count=1", "-timeout=40m"}, pkgs...)...)
+	if ctx.Err() == nil {
+		failed = append(failed, testStep(ctx, pkgs, append(os.Environ(), extra...))...)
+	}
 	fuzzSmoke(ctx, pkgs, step)
 	if _, err := os.Stat(filepath.Join("test", "bench", "go.mod")); err == nil {
 		step("bench vet", filepath.Join("test", "bench"), "vet", "./...")
