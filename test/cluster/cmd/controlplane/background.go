@@ -25,6 +25,11 @@ func stateDir() string { return filepath.Join(cluster.CacheDir(), "controlplane"
 type state struct {
 	PID        int    `json:"pid"`
 	Kubeconfig string `json:"kubeconfig"`
+	// Version and FeatureGates are the server asked for (ResolveVersion's
+	// form and the --feature-gates flag's); a state written before they
+	// were recorded has neither.
+	Version      string `json:"version,omitempty"`
+	FeatureGates string `json:"featureGates,omitempty"`
 }
 
 func readState() (*state, error) {
@@ -46,8 +51,7 @@ func readState() (*state, error) {
 // ready and prints where it is.
 func up(ctx context.Context, choice cluster.ServerChoice) error {
 	if s, err := readState(); err == nil {
-		fmt.Fprintf(os.Stderr, "a control plane is already running (pid %d)\n", s.PID)
-		return describe(ctx, s.Kubeconfig)
+		return upWhileRunning(ctx, s, choice)
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -75,7 +79,11 @@ func up(ctx context.Context, choice cluster.ServerChoice) error {
 }
 
 // serve runs a control plane in the foreground until SIGTERM or SIGINT.
-func serve(ctx context.Context, opts cluster.Options) error {
+func serve(ctx context.Context, choice cluster.ServerChoice) error {
+	opts, err := choice.Options()
+	if err != nil {
+		return err
+	}
 	cp, err := cluster.Start(ctx, opts)
 	if err != nil {
 		fmt.Printf("ERROR %s\n", strings.ReplaceAll(err.Error(), "\n", " | "))
@@ -85,7 +93,7 @@ func serve(ctx context.Context, opts cluster.Options) error {
 	if err := os.MkdirAll(stateDir(), 0o755); err != nil {
 		return err
 	}
-	data, _ := json.Marshal(state{PID: os.Getpid(), Kubeconfig: cp.Env().Kubeconfig})
+	data, _ := json.Marshal(state{PID: os.Getpid(), Kubeconfig: cp.Env().Kubeconfig, Version: opts.Build.Version, FeatureGates: choice.FeatureGatesFlag()})
 	if err := os.WriteFile(filepath.Join(stateDir(), "state.json"), data, 0o644); err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@
 //
 //	controlplane build            build (or find cached) kube-apiserver, kubectl and etcd
 //	controlplane up               start one in the background; print its kubeconfig, version and groups
+//	                              (when one already runs: reuse it if it is the version and gates asked for,
+//	                              else fail, naming what runs and what was asked)
 //	controlplane env              print shell exports for the running one
 //	controlplane down             stop the running one
 //	controlplane test [pkgs...]   build, start, run go vet, the tests (with -race) and fuzz smoke runs, stop;

@@ -48,7 +48,7 @@ func main() {
 	case "up":
 		err = up(ctx, choice)
 	case "serve":
-		err = serve(ctx, opts)
+		err = serve(ctx, choice)
 	case "env":
 		err = printEnv()
 	case "down":
