@@ -237,7 +237,7 @@ func (c *Cached) patchStaleLocked(r *result) *result {
 	if len(r.failed) == 0 {
 		return r
 	}
-	out := &result{groups: r.groups, lists: append([]*metav1.APIResourceList(nil), r.lists...)}
+	out := &result{groups: r.groups, lists: append([]*metav1.APIResourceList(nil), r.lists...), agg: r.agg}
 	for gv, err := range r.failed {
 		g, ok := c.lastGood[gv.String()]
 		if !ok {

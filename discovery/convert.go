@@ -3,6 +3,7 @@ package discovery
 import (
 	"slices"
 	"sort"
+	"sync"
 	"unsafe"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -10,21 +11,35 @@ import (
 )
 
 // result is one discovery run: groups in server order, the resource list of
-// every served group-version, and the group-versions that failed.
+// every served group-version, and the group-versions that failed. With
+// aggregated discovery it keeps the decoded documents, from which its
+// Snapshot is built (once, on first use) without going through the lists.
 type result struct {
 	groups []metav1.APIGroup
 	lists  []*metav1.APIResourceList
 	failed map[schema.GroupVersion]error
+	agg    []*groupDiscoveryList
+
+	once sync.Once // guards the building of snap
+	snap *Snapshot
+}
+
+// snapshot returns the run's Snapshot, building it on the first call.
+func (r *result) snapshot() *Snapshot {
+	r.once.Do(func() { r.snap = buildSnapshot(r.agg, r.lists) })
+	return r.snap
 }
 
 // fromAggregated converts an aggregated discovery list into apimachinery's
 // legacy shapes. Versions keep the server's (preference) order; the first is
 // the preferred version. A Stale version is listed in its group but has no
-// resource list: it is recorded in failed. It does no I/O.
+// resource list: it is recorded in failed. It keeps l in into.agg, from
+// which the run's Snapshot is built. It does no I/O.
 //
 // The slices it makes are cut from a few arrays sized up front, each with
 // its capacity cut to its length (appending to one never touches another).
 func fromAggregated(l *groupDiscoveryList, into *result) {
+	into.agg = append(into.agg, l)
 	c := newConverter(l)
 	into.groups = slices.Grow(into.groups, len(l.Items))
 	into.lists = slices.Grow(into.lists, len(c.lists))

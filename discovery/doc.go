@@ -35,6 +35,23 @@
 // slices nil, and sorts resources by name and lists by group-version.
 // Groups and their versions keep the server's (preference) order.
 //
+// # Capabilities
+//
+// A Snapshot answers "what can I do with this resource?" in one map
+// lookup: Snapshot.Resource(gvr) returns its Capabilities, which keep what
+// a resource is (Identity: group, version, kind, plural) apart from what
+// it supports (scope, verbs, subresources with the kinds of their bodies,
+// short names, categories), with Capabilities.Supports(verb) and
+// Capabilities.Subresource(name) to ask. A snapshot is built once per
+// discovery run, on first use: from the aggregated documents directly (a
+// resource there carries its subresources), and from the legacy resource
+// lists, whose "pods/status" rows are attached to their resource, only for
+// group-versions no aggregated document covers. Both formats give equal
+// snapshots for one server. Client.Snapshot runs discovery for one;
+// Cached.Snapshot shares one per cached run. For a single resource,
+// Client.Resource makes the fewest requests (its group-version's list
+// alone) and Cached.Resource answers from the cached run when it can.
+//
 // # Partial failure
 //
 // When some group-versions cannot be discovered (an aggregated APIService
