@@ -13,10 +13,11 @@ import (
 // objects. It is safe for concurrent use; create one per server and identity
 // and share it.
 type Client struct {
-	rc      *rest.Client
-	mapper  meta.RESTMapper // nil: kind-driven calls are refused
-	defNS   string          // namespace for namespaced kinds that name none
-	schemas SchemaSource    // nil: no local strategic merge for custom resources
+	rc       *rest.Client
+	mapper   meta.RESTMapper // nil: kind-driven calls are refused
+	defNS    string          // namespace for namespaced kinds that name none
+	schemas  SchemaSource    // nil: no local strategic merge for custom resources
+	maxEvent int64           // bound on one watch event's bytes; <= 0: none
 
 	schemaCache schemaCache
 }
@@ -37,14 +38,29 @@ type Options struct {
 	// result with optimistic concurrency. A *discovery.Cached is the usual
 	// choice. nil leaves the 415 to the caller.
 	Schemas SchemaSource
+	// MaxWatchEventBytes bounds one watch event (0: the default,
+	// DefaultMaxWatchEventBytes; negative: no bound). A larger event ends
+	// the watch with an ERROR event saying so, instead of growing the heap
+	// without end.
+	MaxWatchEventBytes int64
 }
+
+// DefaultMaxWatchEventBytes is the default bound on one watch event: 8
+// MiB. The API server refuses request bodies over 3 MiB and etcd values
+// over 1.5 MiB, so no object it stores is larger than a few MiB as JSON;
+// the bound leaves room for that and keeps a broken or hostile stream from
+// taking the process down.
+const DefaultMaxWatchEventBytes = 8 << 20
 
 // New returns a Client that sends its requests through rc.
 func New(rc *rest.Client, opts Options) (*Client, error) {
 	if rc == nil {
 		return nil, errors.New("dynamic.New: nil *rest.Client")
 	}
-	return &Client{rc: rc, mapper: opts.Mapper, defNS: opts.DefaultNamespace, schemas: opts.Schemas}, nil
+	if opts.MaxWatchEventBytes == 0 {
+		opts.MaxWatchEventBytes = DefaultMaxWatchEventBytes
+	}
+	return &Client{rc: rc, mapper: opts.Mapper, defNS: opts.DefaultNamespace, schemas: opts.Schemas, maxEvent: opts.MaxWatchEventBytes}, nil
 }
 
 // Resource returns a handle on one resource, cluster-wide. Call its

@@ -24,7 +24,8 @@ func decodeObject(r io.Reader) (*unstructured.Unstructured, error) {
 	return kdu.DecodeObject(r)
 }
 
-// decodeList reads one list, decoding its items as they arrive.
+// decodeList reads one whole list into memory (package unstructured's
+// DecodeListFunc is the form that hands over items as they are decoded).
 func decodeList(r io.Reader) (*unstructured.UnstructuredList, error) {
 	return kdu.DecodeList(r)
 }

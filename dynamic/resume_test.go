@@ -17,26 +17,6 @@ import (
 	"github.com/kubedyn/kubedyn/rest"
 )
 
-func TestDiff(t *testing.T) {
-	obj := func(name, rv string) *unstructured.Unstructured {
-		u := object("v1", "ConfigMap", "ns", name)
-		u.SetResourceVersion(rv)
-		return u
-	}
-	known := map[string]*unstructured.Unstructured{
-		"ns/same": obj("same", "1"), "ns/changed": obj("changed", "2"), "ns/gone-b": obj("gone-b", "3"), "ns/gone-a": obj("gone-a", "4"),
-	}
-	items := []unstructured.Unstructured{*obj("new", "9"), *obj("changed", "8"), *obj("same", "1")}
-	var got []string
-	for _, ev := range diff(known, items) {
-		got = append(got, fmt.Sprintf("%s %s@%s", ev.Type, ev.Object.(*unstructured.Unstructured).GetName(), ev.Object.(*unstructured.Unstructured).GetResourceVersion()))
-	}
-	want := []string{"ADDED new@9", "MODIFIED changed@8", "DELETED gone-a@4", "DELETED gone-b@3"}
-	if d := cmp.Diff(want, got); d != "" {
-		t.Errorf("diff events (-want +got):\n%s", d)
-	}
-}
-
 // TestStreamingListFallsBack checks that a server refusing sendInitialEvents
 // (as servers before WatchList do, answering 422 to resourceVersionMatch on
 // a watch) gets a List, then a watch from its resourceVersion, and no wait

@@ -74,7 +74,7 @@ func viewEvents[T any, PT interface {
 }
 
 // watch starts the watch c and reads its events with the reader newReader
-// makes.
+// makes, each event bounded by the client's MaxWatchEventBytes.
 func (h *ResourceHandle) watch(ctx context.Context, c call, newReader func(io.Reader) func() (watch.Event, error)) (watch.Interface, error) {
 	resp, err := h.send(ctx, c)
 	if err != nil {
@@ -86,7 +86,8 @@ func (h *ResourceHandle) watch(ctx context.Context, c call, newReader func(io.Re
 		body:   resp.Body,
 		what:   h.what(c),
 	}
-	go w.run(ctx, newReader(resp.Body))
+	eb := &eventBody{r: resp.Body, max: h.c.maxEvent}
+	go w.run(ctx, eb, newReader(eb))
 	return w, nil
 }
 
@@ -112,20 +113,22 @@ func (w *streamWatcher) Stop() {
 // ResultChan returns the events; it is closed when the watch ends.
 func (w *streamWatcher) ResultChan() <-chan watch.Event { return w.result }
 
-// run reads events until the stream ends, delivering each one. A stream that
-// breaks off in the middle of an event, or carries garbage, ends with one
-// ERROR event describing it (as client-go's watchers do); a clean end of
-// stream, Stop and ctx's end close the channel without one.
-func (w *streamWatcher) run(ctx context.Context, next func() (watch.Event, error)) {
+// run reads events until the stream ends, delivering each one. A stream
+// that carries what cannot be decoded, or an event larger than the bound,
+// ends with one ERROR event naming it; a clean end of stream, a failed
+// connection (reset, or dropped after unanswered HTTP/2 pings), Stop and
+// ctx's end close the channel without one, as client-go's watchers do.
+func (w *streamWatcher) run(ctx context.Context, body *eventBody, next func() (watch.Event, error)) {
 	defer close(w.result)
 	defer w.body.Close()
 	for {
+		body.n = 0
 		ev, err := next()
 		if err != nil {
-			if errors.Is(err, io.EOF) || ctx.Err() != nil || w.stopped() {
+			if errors.Is(err, io.EOF) || body.rerr != nil || ctx.Err() != nil || w.stopped() {
 				return
 			}
-			status := apierrors.NewInternalError(fmt.Errorf("%s: read the watch stream: %w", w.what, err)).Status()
+			status := apierrors.NewInternalError(fmt.Errorf("%s: decode the watch stream: %w", w.what, err)).Status()
 			ev = watch.Event{Type: watch.Error, Object: &status}
 			select {
 			case w.result <- ev:
@@ -151,4 +154,27 @@ func (w *streamWatcher) stopped() bool {
 	default:
 		return false
 	}
+}
+
+// eventBody reads a watch stream, failing once more than max bytes were
+// read for one event (n is reset before each; the decoder's read-ahead
+// makes the bound approximate, by its buffer), and keeping the first error
+// of the connection itself.
+type eventBody struct {
+	r    io.Reader
+	n    int64
+	max  int64 // <= 0: no bound
+	rerr error // a read error other than io.EOF: the connection failed
+}
+
+func (b *eventBody) Read(p []byte) (int, error) {
+	if b.max > 0 && b.n > b.max {
+		return 0, fmt.Errorf("a watch event larger than %d bytes (Options.MaxWatchEventBytes)", b.max)
+	}
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if err != nil && !errors.Is(err, io.EOF) && b.rerr == nil {
+		b.rerr = err
+	}
+	return n, err
 }

@@ -1,0 +1,46 @@
+// Package listwatch is the one list-and-watch engine of package dynamic and
+// its subpackages: [dynamic.ResourceHandle.WatchResumable], the informer and
+// follow are thin users of [Run]. It lists (by pages, or by a streaming list
+// ended by the server's initial-events-end bookmark, bounded in time),
+// watches, resumes from the last resourceVersion after a dropped connection
+// or a server timeout, lists again after 410 Expired and delivers the
+// difference from what it had delivered, and backs off with jitter
+// (package pause) after every attempt that failed or made no progress.
+//
+// # The error policy
+//
+// Every failed attempt is classified once, in policy.go:
+//
+//	410 Expired, Gone             list again, deliver the difference (no ERROR event)
+//	401 Unauthorized, 403         EndOnRefusal: end; RetryDenied, RetryRefusal: report, back off, retry
+//	404 NotFound                  EndOnRefusal, RetryDenied: end (the resource is gone); RetryRefusal: retry
+//	400, 422, 405                 end (retrying the same request cannot help), RetryRefusal: retry
+//	anything else                 report, back off, retry: 429 and 5xx answers, ERROR events
+//	                              with such codes, undecodable streams
+//	a dropped or hung connection  reconnect quietly (back off when the attempt made no progress)
+//
+// "Report" is an ERROR event with Final unset; "end" is one with Final set,
+// after which Run returns. The ending of 401 and 403 is the one users choose
+// ([Ending]): a CLI stops (EndOnRefusal, the default), a controller keeps
+// retrying and reports each failure (RetryDenied). The server does not
+// re-authorise an open watch, so a revoked permission shows at the next
+// reconnect.
+//
+// # What is delivered once
+//
+// The engine records what it delivered, by key and resourceVersion
+// ([RecordKeys], for users that keep their own store, such as the informer)
+// or with the objects themselves ([RecordObjects], so that a DELETED event
+// synthesised after a relist carries the last object delivered). An ADDED or
+// MODIFIED event whose object has the resourceVersion already delivered for
+// its key is not delivered again, nor a DELETED event for a key not held.
+//
+// # Seams
+//
+// Decoding belongs to the [Source]: the content type (JSON today, CBOR
+// next) and the decoded form (a compact or projected object) are whatever
+// its List and Watch return. Every object enters the engine through one
+// method (engine.object), the place for a client-side shard filter. Every
+// reconnect, relist and fallback passes through engine.note, which calls
+// [Options.Observe]: the place for an observer of the whole client.
+package listwatch
