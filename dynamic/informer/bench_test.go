@@ -23,12 +23,12 @@ func BenchmarkApply(b *testing.B) {
 	inf := newInformer(testHandle(b), Options[U]{Indexers: Indexers[U]{"app": IndexByLabel[U]("app")}}, newFakeSource().source())
 	objs := benchObjects(10000)
 	for _, o := range objs {
-		inf.apply(watch.Added, o)
+		inf.apply(watch.Added, o, false)
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for n := range b.N {
-		inf.apply(watch.Modified, objs[n%len(objs)])
+		inf.apply(watch.Modified, objs[n%len(objs)], false)
 	}
 }
 
@@ -37,7 +37,7 @@ func BenchmarkApply(b *testing.B) {
 func BenchmarkListerNamespaceSelector(b *testing.B) {
 	inf := newInformer(testHandle(b), Options[U]{}, newFakeSource().source())
 	for _, o := range benchObjects(10000) {
-		inf.apply(watch.Added, o)
+		inf.apply(watch.Added, o, false)
 	}
 	sel := labels.SelectorFromSet(labels.Set{"app": "app-3"})
 	b.ReportAllocs()

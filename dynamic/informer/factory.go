@@ -56,26 +56,25 @@ func NewFactory(c *dynamic.Client, opts FactoryOptions) *Factory {
 
 // ForResource returns the shared full-object informer of gvr.
 func (f *Factory) ForResource(gvr schema.GroupVersionResource) *Informer[*unstructured.Unstructured] {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if i, ok := f.full[gvr]; ok {
-		return i
-	}
-	i := New(f.c.Resource(gvr).Namespace(f.opts.Namespace), f.opts.Options)
-	f.full[gvr] = i
-	f.addLocked(i)
-	return i
+	return shared(f, f.full, gvr, func(h *dynamic.ResourceHandle) *Informer[*unstructured.Unstructured] { return New(h, f.opts.Options) })
 }
 
 // ForMetadata returns the shared metadata informer of gvr.
 func (f *Factory) ForMetadata(gvr schema.GroupVersionResource) *Informer[*metav1.PartialObjectMetadata] {
+	return shared(f, f.meta, gvr, func(h *dynamic.ResourceHandle) *Informer[*metav1.PartialObjectMetadata] {
+		return NewMetadata(h, f.opts.MetadataOptions)
+	})
+}
+
+// shared returns the informer of gvr in m, making it with mk on first use.
+func shared[T Object](f *Factory, m map[schema.GroupVersionResource]*Informer[T], gvr schema.GroupVersionResource, mk func(*dynamic.ResourceHandle) *Informer[T]) *Informer[T] {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if i, ok := f.meta[gvr]; ok {
+	if i, ok := m[gvr]; ok {
 		return i
 	}
-	i := NewMetadata(f.c.Resource(gvr).Namespace(f.opts.Namespace), f.opts.MetadataOptions)
-	f.meta[gvr] = i
+	i := mk(f.c.Resource(gvr).Namespace(f.opts.Namespace))
+	m[gvr] = i
 	f.addLocked(i)
 	return i
 }

@@ -57,8 +57,7 @@ func (i *Informer[T]) waitServed(ctx context.Context, changed <-chan struct{}) {
 func (i *Informer[T]) served(ctx context.Context) (bool, error) {
 	gvr := i.h.GroupVersionResource()
 	if i.opts.Discovery == nil {
-		o := i.listOptions()
-		o.Limit = 1
+		o := metav1.ListOptions{LabelSelector: i.opts.LabelSelector, FieldSelector: i.opts.FieldSelector, Limit: 1}
 		_, _, _, err := i.src.list(ctx, o)
 		if apierrors.IsNotFound(err) {
 			return false, nil

@@ -71,8 +71,12 @@ type Options[T Object] struct {
 	// DisableStreamingList always lists with List. By default the initial
 	// state, and the state after an expiry, come from a watch with
 	// sendInitialEvents (a streaming list), and a server that refuses it
-	// (400 or 422) gets List from then on.
+	// (400 or 422), or does not end it within InitialEventsTimeout, gets
+	// List from then on (logged once).
 	DisableStreamingList bool
+	// InitialEventsTimeout bounds the wait for a streaming list's
+	// initial-events-end bookmark (default 60s).
+	InitialEventsTimeout time.Duration
 	// MaxBackoff caps the wait between attempts after an error (default
 	// 30s; the first wait is 200ms, doubling, with jitter).
 	MaxBackoff time.Duration
