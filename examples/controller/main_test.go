@@ -11,10 +11,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
+	"github.com/kubedyn/kubedyn/discovery"
 	"github.com/kubedyn/kubedyn/dynamic/informer"
 	"github.com/kubedyn/kubedyn/dynamic/workqueue"
 	"github.com/kubedyn/kubedyn/examples/controller/internal/desired"
@@ -226,7 +226,7 @@ func TestCheckVerbs(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := checkVerbs(metav1.APIResource{Name: "x", Verbs: tc.verbs})
+			err := checkVerbs(discovery.Capabilities{Identity: discovery.Identity{Plural: "x"}, Verbs: tc.verbs})
 			got := ""
 			if err != nil {
 				got = err.Error()

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"github.com/kubedyn/kubedyn/discovery"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -90,9 +88,10 @@ func (s *stack) waitServed(ctx context.Context) (target, error) {
 }
 
 // lookup resolves the RESOURCE argument through the mapper (kubectl's
-// rules) and confirms with uncached discovery that its group-version lists
-// it, reading whether it has a status subresource from the same list. When
-// the mapper still knows a resource that discovery no longer lists (a CRD
+// rules) and asks uncached discovery for the resource's capabilities (one
+// request: its group-version's list), which say whether it is served, takes
+// the verbs the controller needs and has a status subresource. When the
+// mapper still knows a resource that discovery no longer serves (a CRD
 // just deleted), the group is refreshed so the next lookup misses too.
 func (s *stack) lookup(ctx context.Context) (target, error) {
 	m, err := s.mapper.Resolve(ctx, s.opts.resource)
@@ -100,24 +99,9 @@ func (s *stack) lookup(ctx context.Context) (target, error) {
 		return target{}, err
 	}
 	gvr := m.Resource
-	list, err := s.disco.ServerResourcesForGroupVersion(ctx, gvr.GroupVersion().String())
-	if err != nil && !apierrors.IsNotFound(err) {
+	caps, served, err := s.disco.Resource(ctx, gvr)
+	if err != nil {
 		return target{}, fmt.Errorf("discover %s: %w", gvr.GroupVersion(), err)
-	}
-	t := target{gvr: gvr, kind: m.GroupVersionKind.Kind, namespaced: m.Scope.Name() == meta.RESTScopeNameNamespace}
-	served := false
-	if list != nil {
-		for _, r := range list.APIResources {
-			switch r.Name {
-			case gvr.Resource:
-				served = true
-				if err := checkVerbs(r); err != nil {
-					return target{}, fmt.Errorf("%s: %w", gvrString(gvr), err)
-				}
-			case gvr.Resource + "/status":
-				t.hasStatus = true
-			}
-		}
 	}
 	if !served {
 		s.cached.Invalidate(gvr.Group)
@@ -126,7 +110,11 @@ func (s *stack) lookup(ctx context.Context) (target, error) {
 		}
 		return target{}, fmt.Errorf("%s: %w", gvr, errNotServed)
 	}
-	return t, nil
+	if err := checkVerbs(caps); err != nil {
+		return target{}, fmt.Errorf("%s: %w", gvrString(gvr), err)
+	}
+	_, hasStatus := caps.Subresource("status")
+	return target{gvr: gvr, kind: m.GroupVersionKind.Kind, namespaced: m.Scope.Name() == meta.RESTScopeNameNamespace, hasStatus: hasStatus}, nil
 }
 
 // errUnsupported says the resource cannot be reconciled: waiting will not
@@ -134,20 +122,21 @@ func (s *stack) lookup(ctx context.Context) (target, error) {
 var errUnsupported = errors.New("cannot be reconciled")
 
 // neededVerbs are the verbs an informer and merge patches need.
-var neededVerbs = []string{"list", "watch", "patch"}
+var neededVerbs = []string{discovery.VerbList, discovery.VerbWatch, discovery.VerbPatch}
 
-// checkVerbs fails, wrapping errUnsupported, unless discovery says r takes
-// every verb of neededVerbs (tokenreviews, bindings and the like do not).
-func checkVerbs(r metav1.APIResource) error {
+// checkVerbs fails, wrapping errUnsupported, unless discovery says the
+// resource takes every verb of neededVerbs (tokenreviews, bindings and the
+// like do not).
+func checkVerbs(caps discovery.Capabilities) error {
 	var missing []string
 	for _, v := range neededVerbs {
-		if !slices.Contains(r.Verbs, v) {
+		if !caps.Supports(v) {
 			missing = append(missing, v)
 		}
 	}
 	if len(missing) > 0 {
 		return fmt.Errorf("%w: the server does not offer %s on it (verbs: %s)", errUnsupported,
-			strings.Join(missing, ", "), strings.Join(r.Verbs, ", "))
+			strings.Join(missing, ", "), strings.Join(caps.Verbs, ", "))
 	}
 	return nil
 }
