@@ -114,21 +114,13 @@ func (h *ResourceHandle) WatchResumable(ctx context.Context, opts metav1.ListOpt
 // source lists and watches h as unstructured objects; the lists' kind is
 // recorded in kind, for the bookmarks the engine makes.
 func (h *ResourceHandle) source(kind *[2]string) listwatch.Source[*unstructured.Unstructured] {
-	return listwatch.Source[*unstructured.Unstructured]{
-		List: func(ctx context.Context, opts metav1.ListOptions) ([]*unstructured.Unstructured, string, string, error) {
-			l, err := h.List(ctx, opts)
-			if err != nil {
-				return nil, "", "", err
-			}
+	return listwatch.UnstructuredSource(func(ctx context.Context, opts metav1.ListOptions) (*unstructured.UnstructuredList, error) {
+		l, err := h.List(ctx, opts)
+		if err == nil {
 			kind[0], kind[1] = l.GetAPIVersion(), trimList(l.GetKind())
-			items := make([]*unstructured.Unstructured, len(l.Items))
-			for n := range l.Items {
-				items[n] = &l.Items[n]
-			}
-			return items, l.GetResourceVersion(), l.GetContinue(), nil
-		},
-		Watch: h.Watch,
-	}
+		}
+		return l, err
+	}, h.Watch)
 }
 
 // resumer turns the engine's events into a watch.Interface.

@@ -53,8 +53,9 @@ type Options struct {
 	// shows a change (default 30s); past it subscribers get the Change with
 	// Err set.
 	ConfirmTimeout time.Duration
-	// RetryInterval is how often a watch that the server refused (403,
-	// 404) is tried again (default 1m). Retries are silent.
+	// RetryInterval caps the jittered backoff between attempts to watch
+	// (default 1m): a watch that the server refused (403, 404) is retried
+	// that often once the backoff has grown. Retries are silent.
 	RetryInterval time.Duration
 }
 
@@ -86,15 +87,16 @@ type Follower struct {
 	queue *workqueue.Queue[string]
 	ran   atomic.Bool // Run was called
 
-	mu        sync.Mutex               // guards pend, subs, nextSub, following, logged, synced, attempts
+	mu        sync.Mutex               // guards pend, subs, nextSub, following, logged, synced, reasons, attempts
 	pend      map[string]*pendingGroup // group → changes not yet confirmed
 	subs      map[int]func(Change)
 	nextSub   int
-	following map[string]bool // resource → its watch is running
-	logged    map[string]bool // "fallback", "recovered": messages already logged
-	synced    map[string]bool // resource → initial state seen or fallen back
-	attempts  int             // watch attempts that failed (for tests)
-	syncedCh  chan struct{}   // closed when both resources are synced
+	following map[string]bool   // resource → its watch is running
+	logged    map[string]bool   // "fallback", "recovered": messages already logged
+	synced    map[string]bool   // resource → initial state seen or fallen back
+	reasons   map[string]string // resource → why its watch was refused
+	attempts  int               // watch attempts that failed (for tests)
+	syncedCh  chan struct{}     // closed when both resources are synced
 }
 
 // pendingGroup is what a group must show and who to tell.
@@ -129,6 +131,7 @@ func New(opts Options) (*Follower, error) {
 		following: map[string]bool{},
 		logged:    map[string]bool{},
 		synced:    map[string]bool{},
+		reasons:   map[string]string{},
 		syncedCh:  make(chan struct{}),
 	}, nil
 }

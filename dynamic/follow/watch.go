@@ -4,18 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
-	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
 
-	"github.com/kubedyn/kubedyn/dynamic"
-
-	"github.com/kubedyn/kubedyn/dynamic/internal/pause"
+	"github.com/kubedyn/kubedyn/dynamic/internal/listwatch"
 )
 
 // source is one watched resource and how its objects turn into changes.
@@ -33,37 +31,59 @@ func (f *Follower) sources() []*source {
 	}
 }
 
-// start opens both watches, logs the fallback once if the server refuses
-// either, and follows each in its own goroutine (added to wg).
+// start follows each source in its own goroutine (added to wg).
 func (f *Follower) start(ctx context.Context, wg *sync.WaitGroup) {
-	srcs := f.sources()
-	ws := make([]watch.Interface, len(srcs))
-	errs := make([]error, len(srcs))
-	var refused []string
-	for i, s := range srcs {
-		ws[i], errs[i] = f.open(ctx, s)
-		if isRefusal(errs[i]) {
-			refused = append(refused, refusal(s, errs[i]))
-			f.markSynced(s)
-		}
-	}
-	if len(refused) > 0 {
-		f.fallBack(refused)
-	}
-	for i, s := range srcs {
-		wg.Go(func() { f.follow(ctx, s, ws[i], errs[i]) })
+	for _, s := range f.sources() {
+		wg.Go(func() { f.follow(ctx, s) })
 	}
 }
 
-// open starts a resumable watch of s from the current state.
-func (f *Follower) open(ctx context.Context, s *source) (watch.Interface, error) {
-	w, err := f.opts.Client.Resource(s.gvr).WatchResumable(ctx, metav1.ListOptions{}, dynamic.ResumeOptions{StreamingList: true})
-	if err != nil {
-		f.mu.Lock()
-		f.attempts++
-		f.mu.Unlock()
+// follow runs the list-and-watch engine on s until ctx is done. It
+// resumes and relists by itself; refusals (403, 404) are reported to
+// refused and retried, like other failures, with a jittered backoff of up
+// to RetryInterval.
+func (f *Follower) follow(ctx context.Context, s *source) {
+	h := f.opts.Client.Resource(s.gvr)
+	known := map[string]any{}
+	first := true // the first initial state: recorded only
+	_ = listwatch.Run(ctx, listwatch.UnstructuredSource(h.List, h.Watch), listwatch.Options[*unstructured.Unstructured]{
+		StreamingList: true, Ending: listwatch.RetryRefusal, Record: listwatch.RecordKeys,
+		MaxBackoff: f.opts.RetryInterval, What: "watch " + s.gvr.GroupResource().String(),
+		Observe: func(n listwatch.Note) {
+			if n.Kind == listwatch.NoteConnected {
+				f.setFollowing(s, true)
+			}
+		},
+	}, func(ev listwatch.Event[*unstructured.Unstructured]) bool {
+		switch {
+		case ev.Type == watch.Error:
+			f.failed(s, ev.Err)
+		case ev.Type == watch.Bookmark && ev.Mark == listwatch.MarkSynced && first:
+			first = false
+			f.endFirst(s)
+		case ev.Type != watch.Bookmark:
+			obj := ev.Object
+			if ev.Type == watch.Deleted {
+				obj = nil
+			}
+			f.apply(s, known, ev.Object.GetName(), obj, first)
+		}
+		return true
+	})
+}
+
+// failed records a failed attempt; a refusal makes the Follower fall back.
+func (f *Follower) failed(s *source, err error) {
+	f.setFollowing(s, false)
+	f.mu.Lock()
+	f.attempts++
+	if isRefusal(err) {
+		f.reasons[s.gvr.Resource] = fmt.Sprintf("watching %s cluster-wide: %v", s.gvr.GroupResource(), err)
 	}
-	return w, err
+	f.mu.Unlock()
+	if isRefusal(err) {
+		f.markSynced(s)
+	}
 }
 
 // isRefusal tells a server that will not let us watch (no permission, not
@@ -71,102 +91,6 @@ func (f *Follower) open(ctx context.Context, s *source) (watch.Interface, error)
 func isRefusal(err error) bool {
 	return apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err) || apierrors.IsNotFound(err) ||
 		apierrors.IsBadRequest(err) || apierrors.IsInvalid(err) || apierrors.IsMethodNotSupported(err)
-}
-
-// refusal describes why s cannot be followed.
-func refusal(s *source, err error) string {
-	return fmt.Sprintf("watching %s cluster-wide: %v", s.gvr.GroupResource(), err)
-}
-
-// follow consumes w until ctx is done, reopening the watch when it ends.
-// w is nil when opening it failed with err. While the server refuses the
-// watch it is retried every RetryInterval (the fallback); other failures
-// (the server starting, a dropped connection) are retried sooner, backing
-// off from 100ms to 10s.
-func (f *Follower) follow(ctx context.Context, s *source, w watch.Interface, err error) {
-	known := map[string]any{}
-	first := true
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		if w == nil {
-			d := backoff
-			if isRefusal(err) {
-				d = f.opts.RetryInterval
-			}
-			if !pause.Sleep(ctx, d) {
-				return
-			}
-			if w, err = f.open(ctx, s); err != nil {
-				if ctx.Err() == nil && isRefusal(err) {
-					f.fallBack([]string{refusal(s, err)})
-					f.markSynced(s)
-				}
-				backoff = min(2*backoff, 10*time.Second)
-				continue
-			}
-		}
-		f.setFollowing(s, true)
-		var synced bool
-		synced, err = f.consume(ctx, s, w, known, first)
-		w.Stop()
-		w = nil
-		first = first && !synced
-		f.setFollowing(s, false)
-		backoff = 100 * time.Millisecond
-		if err != nil && ctx.Err() == nil && isRefusal(err) {
-			f.fallBack([]string{refusal(s, err)})
-		}
-	}
-}
-
-// consume applies the events of one watch to known. The initial state of
-// the first watch is only recorded (the cache and Mapper are told to
-// rediscover once, since anything may have changed before); later initial
-// states are compared with known, so changes missed while not watching are
-// acted on, deletions included. It reports whether the initial state was
-// complete, and the error that ended the watch.
-func (f *Follower) consume(ctx context.Context, s *source, w watch.Interface, known map[string]any, first bool) (synced bool, err error) {
-	initial, seen := true, map[string]bool{}
-	for {
-		var ev watch.Event
-		var ok bool
-		select {
-		case ev, ok = <-w.ResultChan():
-		case <-ctx.Done():
-			return !initial, nil
-		}
-		if !ok {
-			return !initial, nil // ended without an error: reopen
-		}
-		switch ev.Type {
-		case watch.Error:
-			st, _ := ev.Object.(*metav1.Status)
-			if st == nil {
-				return !initial, fmt.Errorf("watch error %T", ev.Object)
-			}
-			return !initial, apierrors.FromObject(st)
-		case watch.Bookmark:
-			u, _ := ev.Object.(*unstructured.Unstructured)
-			if initial && u != nil && u.GetAnnotations()[dynamic.InitialEventsEndAnnotation] == "true" {
-				initial = false
-				f.endInitial(s, known, seen, first)
-			}
-			continue
-		}
-		u, _ := ev.Object.(*unstructured.Unstructured)
-		if u == nil {
-			continue
-		}
-		name := u.GetName()
-		if initial {
-			seen[name] = true
-		}
-		obj := u
-		if ev.Type == watch.Deleted {
-			obj = nil
-		}
-		f.apply(s, known, name, obj, initial && first)
-	}
 }
 
 // apply folds one object (nil: deleted) into known and enqueues the change
@@ -188,47 +112,17 @@ func (f *Follower) apply(s *source, known map[string]any, name string, obj *unst
 	}
 }
 
-// endInitial closes an initial state: on the first, it asks for one full
-// rediscovery; on later ones, names that were known but not listed again
-// were deleted while not watching.
-func (f *Follower) endInitial(s *source, known map[string]any, seen map[string]bool, first bool) {
-	if first {
-		if f.opts.Cache != nil {
-			f.opts.Cache.Invalidate()
-		}
-		if f.opts.Mapper != nil {
-			f.opts.Mapper.Reset()
-		}
-	} else {
-		for name := range known {
-			if !seen[name] {
-				f.apply(s, known, name, nil, false)
-			}
-		}
+// endFirst closes the first initial state: anything may have changed
+// before the Follower started, so the cache and the mapper rediscover
+// once. Later lists (after an expiry) arrive as their difference.
+func (f *Follower) endFirst(s *source) {
+	if f.opts.Cache != nil {
+		f.opts.Cache.Invalidate()
+	}
+	if f.opts.Mapper != nil {
+		f.opts.Mapper.Reset()
 	}
 	f.markSynced(s)
-}
-
-// fallBack logs, once per Follower, that discovery falls back to the
-// Mapper's refresh on miss, and why.
-func (f *Follower) fallBack(reasons []string) {
-	f.mu.Lock()
-	done := f.logged["fallback"]
-	f.logged["fallback"] = true
-	f.mu.Unlock()
-	if done {
-		return
-	}
-	f.log.Warn("follow: cannot follow discovery changes; falling back to the mapper's refresh on miss (retrying quietly)",
-		"reasons", errors.Join(stringErrs(reasons)...).Error())
-}
-
-func stringErrs(ss []string) []error {
-	var out []error
-	for _, s := range ss {
-		out = append(out, errors.New(s))
-	}
-	return out
 }
 
 // setFollowing records whether s's watch runs, and logs once when a watch
@@ -246,17 +140,29 @@ func (f *Follower) setFollowing(s *source, on bool) {
 	}
 }
 
-// markSynced notes that s delivered its state (or fell back) and closes
-// Synced when both have.
+// markSynced notes that s delivered its state (or was refused) and closes
+// Synced when both have. Once both have, a refusal is logged, once per
+// Follower, naming every refused watch: discovery falls back to the
+// Mapper's refresh on miss.
 func (f *Follower) markSynced(s *source) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.synced[s.gvr.Resource] {
-		return
+	if !f.synced[s.gvr.Resource] {
+		f.synced[s.gvr.Resource] = true
+		if len(f.synced) == len(f.sources()) {
+			close(f.syncedCh)
+		}
 	}
-	f.synced[s.gvr.Resource] = true
-	if len(f.synced) == len(f.sources()) {
-		close(f.syncedCh)
+	var reasons []error
+	if len(f.synced) == len(f.sources()) && len(f.reasons) > 0 && !f.logged["fallback"] {
+		f.logged["fallback"] = true
+		for _, r := range slices.Sorted(maps.Values(f.reasons)) {
+			reasons = append(reasons, errors.New(r))
+		}
+	}
+	f.mu.Unlock()
+	if len(reasons) > 0 {
+		f.log.Warn("follow: cannot follow discovery changes; falling back to the mapper's refresh on miss (retrying quietly)",
+			"reasons", errors.Join(reasons...).Error())
 	}
 }
 

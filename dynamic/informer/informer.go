@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubedyn/kubedyn/dynamic"
+	"github.com/kubedyn/kubedyn/dynamic/internal/listwatch"
 )
 
 // State is where an informer is in its life.
@@ -400,36 +401,11 @@ type source[T Object] struct {
 }
 
 func unstructuredSource(h *dynamic.ResourceHandle) source[*unstructured.Unstructured] {
-	return source[*unstructured.Unstructured]{
-		list: func(ctx context.Context, opts metav1.ListOptions) ([]*unstructured.Unstructured, string, string, error) {
-			l, err := h.List(ctx, opts)
-			if err != nil {
-				return nil, "", "", err
-			}
-			items := make([]*unstructured.Unstructured, len(l.Items))
-			for n := range l.Items {
-				items[n] = &unstructured.Unstructured{Object: l.Items[n].Object}
-			}
-			return items, l.GetResourceVersion(), l.GetContinue(), nil
-		},
-		watch: h.Watch,
-	}
+	s := listwatch.UnstructuredSource(h.List, h.Watch)
+	return source[*unstructured.Unstructured]{list: s.List, watch: s.Watch}
 }
 
 func metadataSource(h *dynamic.ResourceHandle) source[*metav1.PartialObjectMetadata] {
-	return source[*metav1.PartialObjectMetadata]{
-		list: func(ctx context.Context, opts metav1.ListOptions) ([]*metav1.PartialObjectMetadata, string, string, error) {
-			l, err := h.ListMetadata(ctx, opts)
-			if err != nil {
-				return nil, "", "", err
-			}
-			items := make([]*metav1.PartialObjectMetadata, len(l.Items))
-			for n := range l.Items {
-				m := l.Items[n]
-				items[n] = &m
-			}
-			return items, l.ResourceVersion, l.Continue, nil
-		},
-		watch: h.WatchMetadata,
-	}
+	s := listwatch.MetadataSource(h.ListMetadata, h.WatchMetadata)
+	return source[*metav1.PartialObjectMetadata]{list: s.List, watch: s.Watch}
 }
