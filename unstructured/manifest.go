@@ -63,11 +63,53 @@ type ManifestReader struct {
 	docs      int            // non-empty documents seen
 	pending   []*k8su.Unstructured
 	err       error // sticky: a read error, or any error in JSON mode
+	max       int   // bound on one document's bytes; <= 0 for none
 }
 
-// NewManifestReader returns a ManifestReader reading from r.
+// DefaultMaxDocumentBytes is the bound on one manifest document when
+// ManifestOptions.MaxDocumentBytes is 0: 16 MiB. The API server refuses a
+// request body over 3 MiB, so no single object it accepts comes near it,
+// even written as YAML, whose indentation can make a deeply nested object
+// larger than its JSON; a kind: List document may hold several such
+// objects. And it is small enough that a stream that never ends a document
+// (/dev/zero, `yes 'a: b'`) fails with ErrDocumentTooLarge after reading
+// 16 MiB instead of growing until the process runs out of memory.
+const DefaultMaxDocumentBytes = 16 << 20
+
+// ErrDocumentTooLarge is wrapped by the *ManifestError of a document that
+// exceeds the reader's bound. It ends the stream: a document that does not
+// end may never end.
+var ErrDocumentTooLarge = errors.New("unstructured: manifest document too large")
+
+// ManifestOptions configures a ManifestReader.
+type ManifestOptions struct {
+	// MaxDocumentBytes bounds the bytes of one document (for a YAML
+	// stream, from its first line to its end; for a JSON stream, from the
+	// object's first byte, give or take the reader's 64 KiB read-ahead).
+	// 0 means DefaultMaxDocumentBytes; a negative value means no bound.
+	MaxDocumentBytes int
+}
+
+// NewManifestReader returns a ManifestReader reading from r, with the
+// default options (documents bounded by DefaultMaxDocumentBytes).
 func NewManifestReader(r io.Reader) *ManifestReader {
-	return &ManifestReader{br: bufio.NewReaderSize(r, 64<<10)}
+	return NewManifestReaderWithOptions(r, ManifestOptions{})
+}
+
+// NewManifestReaderWithOptions returns a ManifestReader reading from r with
+// opts.
+func NewManifestReaderWithOptions(r io.Reader, opts ManifestOptions) *ManifestReader {
+	max := opts.MaxDocumentBytes
+	if max == 0 {
+		max = DefaultMaxDocumentBytes
+	}
+	return &ManifestReader{br: bufio.NewReaderSize(r, 64<<10), max: max}
+}
+
+// tooLarge is the error of a document over the bound, starting at line.
+func (m *ManifestReader) tooLarge(line int) error {
+	return &ManifestError{Doc: m.docs + 1, Line: line,
+		Err: fmt.Errorf("%w: more than %d bytes (ManifestOptions.MaxDocumentBytes)", ErrDocumentTooLarge, m.max)}
 }
 
 // ReadManifests reads every object from a stream of Kubernetes manifests:
@@ -178,7 +220,7 @@ func (m *ManifestReader) start() error {
 		if b[n-1] == '{' {
 			lines := bytes.Count(b[:n-1], []byte("\n"))
 			m.br.Discard(n - 1) //nolint:errcheck // Peek saw the bytes
-			m.json = newJSONManifests(m.br, int64(n-1), lines)
+			m.json = newJSONManifests(m.br, int64(n-1), lines, int64(m.max))
 		}
 		return nil
 	}
@@ -189,9 +231,12 @@ func (m *ManifestReader) nextJSON() error {
 	j := m.json
 	d := j.dec
 	if _, ok := d.s.skipSpace(); !ok {
-		if d.s.rerr != nil && !errors.Is(d.s.rerr, io.EOF) {
+		switch {
+		case errors.Is(d.s.rerr, ErrDocumentTooLarge):
+			m.err = m.tooLarge(0)
+		case d.s.rerr != nil && !errors.Is(d.s.rerr, io.EOF):
 			m.err = fmt.Errorf("unstructured: reading manifests: %w", d.s.rerr)
-		} else {
+		default:
 			m.err = io.EOF
 		}
 		return m.err
@@ -199,6 +244,7 @@ func (m *ManifestReader) nextJSON() error {
 	m.docs++
 	start := d.s.base + int64(d.s.pos)
 	j.lines.forget(start)
+	j.lines.docStart = start
 	startLine := j.lines.line(start)
 	mapping, err := d.topObject()
 	if err != nil {
@@ -206,6 +252,10 @@ func (m *ManifestReader) nextJSON() error {
 		var se *SyntaxError
 		if errors.As(err, &se) {
 			line = j.lines.line(se.Offset)
+		}
+		if errors.Is(err, ErrDocumentTooLarge) {
+			m.err = m.tooLarge(startLine)
+			return m.err
 		}
 		m.err = &ManifestError{Doc: m.docs, Line: line, Err: err}
 		return m.err

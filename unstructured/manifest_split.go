@@ -3,6 +3,7 @@ package unstructured
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -28,7 +29,13 @@ func (m *ManifestReader) readDoc() (doc []byte, start, content int, err error) {
 		m.carry = nil
 	}
 	for {
-		line, rerr := m.br.ReadBytes('\n')
+		line, rerr := m.readLine(len(buf))
+		if errors.Is(rerr, ErrDocumentTooLarge) {
+			if start == 0 {
+				start = m.line + 1
+			}
+			return nil, 0, 0, m.tooLarge(start)
+		}
 		if len(line) > 0 {
 			m.line++
 			switch {
@@ -62,6 +69,24 @@ func (m *ManifestReader) readDoc() (doc []byte, start, content int, err error) {
 	}
 }
 
+// readLine reads the next line as bufio's ReadBytes('\n') does, but
+// refuses (with ErrDocumentTooLarge) to gather a line that would take a
+// document already of used bytes over the bound: a stream with no newline
+// (/dev/zero) must not grow one line without end.
+func (m *ManifestReader) readLine(used int) ([]byte, error) {
+	var line []byte
+	for {
+		frag, err := m.br.ReadSlice('\n')
+		if m.max > 0 && used+len(line)+len(frag) > m.max {
+			return nil, ErrDocumentTooLarge
+		}
+		line = append(line, frag...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return line, err
+		}
+	}
+}
+
 // isSeparator reports whether line starts a document: "---" at the start
 // of the line, alone or followed by whitespace.
 func isSeparator(line []byte) bool {
@@ -88,8 +113,8 @@ type jsonManifests struct {
 	lines *lineIndex
 }
 
-func newJSONManifests(br *bufio.Reader, off int64, lines int) *jsonManifests {
-	li := &lineIndex{r: br, off: off, base: lines}
+func newJSONManifests(br *bufio.Reader, off int64, lines int, max int64) *jsonManifests {
+	li := &lineIndex{r: br, off: off, base: lines, max: max, docStart: off}
 	d := NewDecoder(li)
 	d.s.base = off // offsets count from the start of the stream
 	return &jsonManifests{dec: d, lines: li}
@@ -103,9 +128,15 @@ type lineIndex struct {
 	off  int64   // stream offset of the next byte Read returns
 	base int     // newlines before nl[0]
 	nl   []int64 // offsets of the newlines not yet forgotten
+	// max bounds the bytes read past docStart, the current document's
+	// first byte (<= 0: no bound); Read then returns ErrDocumentTooLarge.
+	max, docStart int64
 }
 
 func (l *lineIndex) Read(p []byte) (int, error) {
+	if l.max > 0 && l.off-l.docStart > l.max {
+		return 0, ErrDocumentTooLarge
+	}
 	n, err := l.r.Read(p)
 	for i, c := range p[:n] {
 		if c == '\n' {

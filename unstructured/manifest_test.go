@@ -260,3 +260,73 @@ func TestManifestReaderFatalOnce(t *testing.T) {
 		})
 	}
 }
+
+// endless repeats a pattern for ever: /dev/zero, `yes 'a: b'`.
+type endless struct {
+	pattern []byte
+	off     int
+}
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = e.pattern[e.off%len(e.pattern)]
+		e.off++
+	}
+	return len(p), nil
+}
+
+// TestManifestReaderDocumentBound checks that a document that never ends
+// fails with ErrDocumentTooLarge after about MaxDocumentBytes, in every
+// shape a stream can take, and that documents under the bound still read.
+func TestManifestReaderDocumentBound(t *testing.T) {
+	const max = 1 << 20
+	tests := []struct {
+		name    string
+		r       io.Reader
+		max     int
+		wantObj int // objects read before the error
+		wantErr bool
+	}{
+		{name: "zero bytes, no newline", r: &endless{pattern: []byte{0}}, max: max, wantErr: true},
+		{name: "yes a: b", r: &endless{pattern: []byte("a: b\n")}, max: max, wantErr: true},
+		{name: "blank lines", r: &endless{pattern: []byte("\n")}, max: max, wantErr: true},
+		{name: "endless JSON string", r: io.MultiReader(strings.NewReader(`{"kind":"X","a":"`), &endless{pattern: []byte("x")}), max: max, wantErr: true},
+		{name: "endless JSON whitespace after an object", r: io.MultiReader(strings.NewReader(`{"kind":"X"}`), &endless{pattern: []byte(" ")}), max: max, wantObj: 1, wantErr: true},
+		{name: "a document after one over the bound is not read", max: 64,
+			r: strings.NewReader("kind: X\ndata: " + strings.Repeat("y", 100) + "\n---\nkind: Z\n"), wantErr: true},
+		{name: "documents under the bound", max: 64, wantObj: 2,
+			r: strings.NewReader("kind: X\ndata: " + strings.Repeat("y", 40) + "\n---\nkind: Z\ndata: " + strings.Repeat("z", 40) + "\n")},
+		{name: "no bound", max: -1, wantObj: 1, r: strings.NewReader("kind: X\ndata: " + strings.Repeat("y", 4<<10) + "\n")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			mr := NewManifestReaderWithOptions(tc.r, ManifestOptions{MaxDocumentBytes: tc.max})
+			objs, gotErr := 0, false
+			for range 10 {
+				_, err := mr.Next()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					var me *ManifestError
+					if !errors.Is(err, ErrDocumentTooLarge) || !errors.As(err, &me) {
+						t.Fatalf("error %v, want a *ManifestError wrapping ErrDocumentTooLarge", err)
+					}
+					gotErr = true
+					continue
+				}
+				objs++
+			}
+			if objs != tc.wantObj || gotErr != tc.wantErr {
+				t.Errorf("read %d objects, error %v; want %d, %v", objs, gotErr, tc.wantObj, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestDefaultManifestBound(t *testing.T) {
+	_, err := ReadManifests(&endless{pattern: []byte("a: " + strings.Repeat("b", 4<<10) + "\n")})
+	if !errors.Is(err, ErrDocumentTooLarge) || !strings.Contains(err.Error(), "more than 16777216 bytes") {
+		t.Errorf("ReadManifests(yes 'a: b') = %v, want the default bound's error", err)
+	}
+}
