@@ -1,0 +1,97 @@
+package memserver
+
+import (
+	"fmt"
+	"net/http"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+)
+
+// apply answers a server-side apply patch with apimachinery's
+// FieldManager: conflicts, force and managedFields as the server has them.
+func (c *call) apply(body []byte) error {
+	manager := c.q.Get("fieldManager")
+	if manager == "" {
+		return apierrors.NewBadRequest("PATCH /apply requires fieldManager")
+	}
+	force := isTrue(c.q.Get("force"))
+	j, err := yaml.YAMLToJSON(body)
+	if err != nil {
+		return apierrors.NewBadRequest(fmt.Sprintf("error decoding YAML: %v", err))
+	}
+	applied, err := c.decodeJSONish(j, false)
+	if err != nil {
+		return err
+	}
+	if err := c.checkTypeMeta(applied); err != nil {
+		return err
+	}
+	if n := metaString(applied, "name"); n != "" && n != c.name {
+		return apierrors.NewBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, c.name))
+	}
+	if err := c.checkBodyNamespace(applied); err != nil {
+		return err
+	}
+	if err := c.pruneUnknown(applied); err != nil {
+		return err
+	}
+	fm, err := c.fieldManager()
+	if err != nil {
+		return err
+	}
+	st := c.s.store
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	oldRaw := st.getLocked(c.gr(), c.key())
+	if oldRaw == nil {
+		if c.sub != "" {
+			return c.notFound()
+		}
+		return c.applyCreateLocked(applied, manager, force)
+	}
+	old := mustDecode(oldRaw)
+	out, err := fm.Apply(toUnstructured(copyObject(old)), toUnstructured(applied), manager, force)
+	if err != nil {
+		return applyError(err)
+	}
+	nu := out.(*unstructured.Unstructured).Object
+	res, code, err := c.updateLocked(old, nu, manager, nu)
+	if err != nil {
+		return err
+	}
+	return c.respondRaw(code, res)
+}
+
+// applyCreateLocked creates an object from an apply configuration.
+func (c *call) applyCreateLocked(applied object, manager string, force bool) error {
+	fm, err := c.fieldManager()
+	if err != nil {
+		return err
+	}
+	live := c.emptyObject()
+	live.SetName(c.name)
+	if c.res.namespaced {
+		live.SetNamespace(c.ns)
+	}
+	out, err := fm.Apply(live, toUnstructured(applied), manager, force)
+	if err != nil {
+		return applyError(err)
+	}
+	obj := out.(*unstructured.Unstructured).Object
+	raw, err := c.createLocked(obj, manager, obj)
+	if err != nil {
+		return err
+	}
+	return c.respondRaw(http.StatusCreated, raw)
+}
+
+// applyError keeps API errors (a Conflict lists the conflicting fields)
+// and turns others into the 500 the server sends.
+func applyError(err error) error {
+	if _, ok := err.(apierrors.APIStatus); ok {
+		return err
+	}
+	return apierrors.NewInternalError(err)
+}

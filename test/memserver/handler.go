@@ -1,0 +1,186 @@
+package memserver
+
+import (
+	"crypto/subtle"
+	"net/http"
+	"net/url"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// ServeHTTP answers one API request: faults first, then authentication,
+// then discovery, OpenAPI or a resource.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.faults.intercept(w, r) {
+		return
+	}
+	if !s.authenticated(r) {
+		writeError(w, errUnauthorized())
+		return
+	}
+	p := r.URL.Path
+	switch {
+	case p == "/version" || p == "/version/":
+		writeRaw(w, http.StatusOK, "application/json", s.surface.rec.VersionInfo)
+		return
+	case p == "/healthz" || p == "/livez" || p == "/readyz":
+		writeRaw(w, http.StatusOK, "text/plain; charset=utf-8", []byte("ok"))
+		return
+	case p == "/openapi/v3" || strings.HasPrefix(p, "/openapi/v3/"):
+		s.serveOpenAPI(w, r)
+		return
+	}
+	ap, isResource, err := parseAPIPath(p)
+	if err != nil {
+		writeError(w, errNotFoundPath())
+		return
+	}
+	if !isResource {
+		s.serveDiscovery(w, r)
+		return
+	}
+	s.serveResource(w, r, ap)
+}
+
+// authenticated checks the bearer token.
+func (s *Server) authenticated(r *http.Request) bool {
+	h := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	return ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.certs.token)) == 1
+}
+
+// call is one resource request being answered.
+type call struct {
+	s        *Server
+	w        http.ResponseWriter
+	r        *http.Request
+	res      *resource
+	ns, name string
+	sub      string
+	q        url.Values
+	warnings []string
+}
+
+// serveResource routes a resource request by method and path shape.
+func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, ap apiPath) {
+	gvr := schema.GroupVersionResource{Group: ap.group, Version: ap.version, Resource: ap.resource}
+	res := s.reg.lookup(gvr)
+	if res == nil || (ap.namespace != "" && !res.namespaced) || !validSubresource(res, ap.subresource) {
+		writeError(w, errNotFoundPath())
+		return
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeError(w, apierrors.NewBadRequest(err.Error()))
+		return
+	}
+	c := &call{s: s, w: w, r: r, res: res, ns: ap.namespace, name: ap.name, sub: ap.subresource, q: q}
+	if ap.watchPrefix {
+		if r.Method != http.MethodGet {
+			writeError(w, errMethodNotAllowed())
+			return
+		}
+		c.q.Set("watch", "true")
+		if c.name != "" {
+			c.q.Set("fieldSelector", "metadata.name="+c.name)
+			c.name = ""
+		}
+	}
+	c.dispatch()
+}
+
+func validSubresource(res *resource, sub string) bool {
+	switch sub {
+	case "":
+		return true
+	case "status":
+		return res.status
+	case "scale":
+		return res.scale != nil
+	case "finalize":
+		return res.gvr.Group == "" && res.gvr.Resource == "namespaces"
+	}
+	return false
+}
+
+// dispatch runs the verb the method and path shape name.
+func (c *call) dispatch() {
+	m := c.r.Method
+	collection := c.name == ""
+	verb := ""
+	switch {
+	case m == http.MethodGet && collection && isTrue(c.q.Get("watch")):
+		verb = "watch"
+	case m == http.MethodGet && collection:
+		verb = "list"
+	case m == http.MethodGet:
+		verb = "get"
+	case m == http.MethodPost && collection:
+		verb = "create"
+	case m == http.MethodPut && !collection:
+		verb = "update"
+	case m == http.MethodPatch && !collection:
+		verb = "patch"
+	case m == http.MethodDelete && collection:
+		verb = "deletecollection"
+	case m == http.MethodDelete:
+		verb = "delete"
+	}
+	if verb == "" || (c.sub == "" && !c.res.verbs[verb]) || (c.sub != "" && !subVerb(c.sub, verb)) {
+		c.fail(errMethodNotAllowed())
+		return
+	}
+	c.run(verb)
+}
+
+func subVerb(sub, verb string) bool {
+	switch verb {
+	case "get", "patch":
+		return sub != "finalize"
+	case "update":
+		return true
+	}
+	return false
+}
+
+func (c *call) run(verb string) {
+	var err error
+	switch verb {
+	case "watch":
+		err = c.watch()
+	case "list":
+		err = c.list()
+	case "get":
+		err = c.get()
+	case "create":
+		err = c.create()
+	case "update":
+		err = c.update()
+	case "patch":
+		err = c.patch()
+	case "delete":
+		err = c.delete()
+	case "deletecollection":
+		err = c.deleteCollection()
+	}
+	if err != nil {
+		c.fail(err)
+	}
+}
+
+// fail writes err with the warnings gathered so far.
+func (c *call) fail(err error) {
+	c.flushWarnings()
+	writeError(c.w, err)
+}
+
+func (c *call) flushWarnings() {
+	for _, wn := range c.warnings {
+		c.w.Header().Add("Warning", `299 - "`+strings.ReplaceAll(wn, `"`, `\"`)+`"`)
+	}
+	c.warnings = nil
+}
+
+func isTrue(v string) bool { return v == "true" || v == "1" }

@@ -1,0 +1,148 @@
+package memserver
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// listResult is one page of a list.
+type listResult struct {
+	items     [][]byte
+	rv        uint64
+	cont      string
+	remaining *int64
+}
+
+// list answers GET on a collection.
+func (c *call) list() error {
+	o, err := c.parseListOptions(false)
+	if err != nil {
+		return err
+	}
+	res, err := c.listObjects(o)
+	if err != nil {
+		return err
+	}
+	if wantsTable(c.r) {
+		return c.respondTable(res)
+	}
+	c.flushWarnings()
+	writeRaw(c.w, http.StatusOK, "application/json", c.encodeList(res))
+	return nil
+}
+
+// listObjects reads the page o asks for.
+func (c *call) listObjects(o *listOpts) (*listResult, error) {
+	st := c.s.store
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	at := uint64(0) // 0: now
+	switch {
+	case o.cont != nil:
+		at = uint64(o.cont.RV)
+		if at < st.compacted {
+			return nil, errContinueExpired()
+		}
+	case o.rv > st.rv:
+		return nil, errTooLargeRV(o.rv, st.rv)
+	case o.match == metav1.ResourceVersionMatchExact:
+		at = o.rv
+	}
+	snap, err := st.snapshotLocked(c.gr(), c.ns, at)
+	if err != nil {
+		return nil, err
+	}
+	rv := at
+	if rv == 0 {
+		rv = st.rv
+	}
+	return c.page(snap, o, rv), nil
+}
+
+// page filters and cuts a snapshot.
+func (c *call) page(snap []kv, o *listOpts, rv uint64) *listResult {
+	m := matcher{labels: o.labels, fields: o.fields, res: c.res}
+	out := &listResult{rv: rv}
+	start := ""
+	if o.cont != nil {
+		start = o.cont.Start
+		if c.ns != "" {
+			start = c.ns + "/" + start
+		}
+	}
+	for i, e := range snap {
+		if start != "" && e.sort < start {
+			continue
+		}
+		if !m.everything() && !m.matches(mustDecode(e.obj)) {
+			continue
+		}
+		if o.limit > 0 && int64(len(out.items)) == o.limit {
+			last := snap[i-1].sort
+			if c.ns != "" {
+				last = snap[i-1].key.name
+			}
+			out.cont = encodeContinue(last, rv)
+			if m.everything() {
+				n := int64(len(snap) - i)
+				out.remaining = &n
+			}
+			break
+		}
+		out.items = append(out.items, e.obj)
+	}
+	if o.limit > 0 && out.cont == "" && len(out.items) == int(o.limit) {
+		// The last page of exactly limit items carries no token.
+		out.cont = ""
+	}
+	return out
+}
+
+// encodeList writes a List document around stored items.
+func (c *call) encodeList(res *listResult) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"kind":"`)
+	b.WriteString(c.res.kind + "List")
+	b.WriteString(`","apiVersion":"`)
+	b.WriteString(c.res.gvr.GroupVersion().String())
+	b.WriteString(`","metadata":{"resourceVersion":"`)
+	b.WriteString(strconv.FormatUint(res.rv, 10))
+	b.WriteString(`"`)
+	if res.cont != "" {
+		b.WriteString(`,"continue":"` + res.cont + `"`)
+	}
+	if res.remaining != nil {
+		b.WriteString(`,"remainingItemCount":` + strconv.FormatInt(*res.remaining, 10))
+	}
+	b.WriteString(`},"items":[`)
+	for i, it := range res.items {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(c.present(it))
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
+// errContinueExpired is the 410 for a continue token older than history.
+func errContinueExpired() error {
+	return apierrors.NewResourceExpired("The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+}
+
+// errTooLargeRV is the 504 for a resourceVersion the server has not
+// reached (kube-apiserver waits up to 3 s first; memserver answers at once
+// because nothing else writes).
+func errTooLargeRV(asked, current uint64) error {
+	err := apierrors.NewTimeoutError(fmt.Sprintf("Too large resource version: %d, current: %d", asked, current), 1)
+	err.ErrStatus.Details.Causes = []metav1.StatusCause{{Type: metav1.CauseTypeResourceVersionTooLarge, Message: "Too large resource version"}}
+	return err
+}
+
+var _ = time.Second

@@ -1,0 +1,109 @@
+package memserver
+
+import (
+	"crypto/sha512"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/kube-openapi/pkg/validation/spec"
+)
+
+// serveOpenAPI answers /openapi/v3 and /openapi/v3/{group-version path}.
+func (s *Server) serveOpenAPI(w http.ResponseWriter, r *http.Request) {
+	p := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/openapi/v3"), "/")
+	if p == "" {
+		s.writeCached(w, r, "application/json", s.openAPIRoot())
+		return
+	}
+	if b := s.openAPIDoc(p); b != nil {
+		if r.URL.Query().Get("hash") != "" {
+			w.Header().Set("Cache-Control", "public, immutable")
+		}
+		s.writeCached(w, r, "application/json", b)
+		return
+	}
+	writeRaw(w, http.StatusNotFound, "text/plain; charset=utf-8", []byte("404 page not found\n"))
+}
+
+// openAPIDoc is the document of one group-version path, or nil.
+func (s *Server) openAPIDoc(p string) []byte {
+	if gv, ok := crdGVOfPath(p); ok {
+		if b := s.crdOpenAPI(gv); b != nil {
+			return b
+		}
+	}
+	docs, _ := s.surface.openapi()
+	return docs[p]
+}
+
+func crdGVOfPath(p string) (schema.GroupVersion, bool) {
+	rest, ok := strings.CutPrefix(p, "apis/")
+	if !ok {
+		return schema.GroupVersion{}, false
+	}
+	g, v, ok := strings.Cut(rest, "/")
+	return schema.GroupVersion{Group: g, Version: v}, ok && !strings.Contains(v, "/")
+}
+
+// openAPIRoot lists every document with a content hash.
+func (s *Server) openAPIRoot() []byte {
+	type entry struct {
+		URL string `json:"serverRelativeURL"`
+	}
+	paths := map[string]entry{}
+	add := func(p string, doc []byte) {
+		sum := sha512.Sum512(doc)
+		paths[p] = entry{URL: "/openapi/v3/" + p + "?hash=" + strings.ToUpper(hex.EncodeToString(sum[:]))}
+	}
+	docs, _ := s.surface.openapi()
+	for p, d := range docs {
+		add(p, d)
+	}
+	_, _, byGV := s.crdGroups()
+	for gv := range byGV {
+		p := openAPIPath(gv)
+		add(p, s.openAPIDoc(p))
+	}
+	b, _ := json.Marshal(map[string]any{"paths": paths})
+	return b
+}
+
+// crdModelName is the model name kube-apiserver gives a CRD's kind: the
+// reversed group, the version and the kind.
+func crdModelName(gvk schema.GroupVersionKind) string {
+	parts := strings.Split(gvk.Group, ".")
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	return strings.Join(parts, ".") + "." + gvk.Version + "." + gvk.Kind
+}
+
+// crdOpenAPI builds the OpenAPI v3 document of a CRD group-version.
+func (s *Server) crdOpenAPI(gv schema.GroupVersion) []byte {
+	_, _, byGV := s.crdGroups()
+	rs := byGV[gv]
+	if len(rs) == 0 {
+		return nil
+	}
+	schemas := map[string]*spec.Schema{}
+	for _, r := range rs {
+		root, models := r.crd.schemaWithMeta(s.surface)
+		if root == nil {
+			continue
+		}
+		for k, v := range models {
+			schemas[k] = v
+		}
+	}
+	doc := map[string]any{
+		"openapi":    "3.0.0",
+		"info":       map[string]any{"title": "Kubernetes CRD Swagger", "version": "v0.1.0"},
+		"paths":      map[string]any{},
+		"components": map[string]any{"schemas": schemas},
+	}
+	b, _ := json.Marshal(doc)
+	return b
+}

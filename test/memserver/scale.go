@@ -1,0 +1,89 @@
+package memserver
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// scaleOf builds the autoscaling/v1 Scale of obj.
+func scaleOf(res *resource, obj object) object {
+	md := metaOf(obj)
+	sm := object{"name": md["name"], "uid": md["uid"], "resourceVersion": md["resourceVersion"], "creationTimestamp": md["creationTimestamp"]}
+	if ns, ok := md["namespace"]; ok {
+		sm["namespace"] = ns
+	}
+	spec := object{}
+	if v := lookupPath(obj, res.scale.spec); v != nil {
+		spec["replicas"] = v
+	}
+	status := object{"replicas": int64(0)}
+	if v := lookupPath(obj, res.scale.status); v != nil {
+		status["replicas"] = v
+	}
+	if res.scale.selector != "" {
+		if v, ok := lookupPath(obj, res.scale.selector).(string); ok {
+			status["selector"] = v
+		}
+	}
+	return object{"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": sm, "spec": spec, "status": status}
+}
+
+// respondScale writes the Scale of obj.
+func (c *call) respondScale(code int, obj object) error {
+	c.flushWarnings()
+	writeJSON(c.w, code, scaleOf(c.res, obj))
+	return nil
+}
+
+// updateScale answers PUT on /scale.
+func (c *call) updateScale(scale object) error {
+	st := c.s.store
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	raw := st.getLocked(c.gr(), c.key())
+	if raw == nil {
+		return c.notFound()
+	}
+	return c.writeScaleLocked(mustDecode(raw), scale)
+}
+
+// writeScaleLocked sets spec replicas from a Scale.
+func (c *call) writeScaleLocked(old, scale object) error {
+	if rv := metaString(scale, "resourceVersion"); rv != "" && rv != metaString(old, "resourceVersion") {
+		return apierrors.NewConflict(c.gr(), c.name, fmt.Errorf("the object has been modified; please apply your changes to the latest version and try again"))
+	}
+	spec, _ := scale["spec"].(object)
+	replicas, ok := spec["replicas"].(int64)
+	if !ok || replicas < 0 {
+		return apierrors.NewInvalid(c.gk(), c.name, field.ErrorList{field.Invalid(field.NewPath("spec", "replicas"), spec["replicas"], "must be greater than or equal to 0")})
+	}
+	nu := copyObject(old)
+	setPath(nu, c.res.scale.spec, replicas)
+	if (c.res.generation || c.res.crd != nil) && c.s.specChanged(c.res, old, nu) {
+		setMeta(nu, "generation", generationOf(old)+1)
+	}
+	out, _, err := c.commitUpdateLocked(old, nu)
+	if err != nil {
+		return err
+	}
+	return c.respondScale(http.StatusOK, mustDecode(out))
+}
+
+// setPath sets a dotted path, creating objects on the way.
+func setPath(obj object, p string, v any) {
+	segs := strings.Split(strings.TrimPrefix(p, "."), ".")
+	cur := obj
+	for _, s := range segs[:len(segs)-1] {
+		next, ok := cur[s].(object)
+		if !ok {
+			next = object{}
+			cur[s] = next
+		}
+		cur = next
+	}
+	cur[segs[len(segs)-1]] = v
+}

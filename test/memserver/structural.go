@@ -1,0 +1,181 @@
+package memserver
+
+import (
+	"path"
+	"sort"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/kube-openapi/pkg/validation/spec"
+)
+
+// schemaWalker prunes, defaults and type-checks JSON values against an
+// OpenAPI v3 schema, resolving $ref against models.
+type schemaWalker struct {
+	models  map[string]*spec.Schema
+	unknown []string // paths of pruned fields, "spec.foo"
+	deflt   bool     // apply schema defaults
+}
+
+// resolve follows $ref and a single-element allOf.
+func (w *schemaWalker) resolve(s *spec.Schema) *spec.Schema {
+	for i := 0; s != nil && i < 32; i++ {
+		if ref := s.Ref.String(); ref != "" {
+			_, name := path.Split(ref)
+			s = w.models[name]
+			continue
+		}
+		if len(s.AllOf) == 1 && len(s.Properties) == 0 && len(s.Type) == 0 {
+			s = &s.AllOf[0]
+			continue
+		}
+		return s
+	}
+	return s
+}
+
+func preserves(s *spec.Schema) bool {
+	b, _ := s.Extensions["x-kubernetes-preserve-unknown-fields"].(bool)
+	return b
+}
+
+func embedded(s *spec.Schema) bool {
+	b, _ := s.Extensions["x-kubernetes-embedded-resource"].(bool)
+	return b
+}
+
+func intOrString(s *spec.Schema) bool {
+	b, _ := s.Extensions["x-kubernetes-int-or-string"].(bool)
+	return b || s.Format == "int-or-string"
+}
+
+// walkRoot handles a whole object: apiVersion, kind and metadata are always
+// known; metadata is pruned against ObjectMeta when the models have it.
+func (w *schemaWalker) walkRoot(obj object, s *spec.Schema, meta *spec.Schema) {
+	s = w.resolve(s)
+	if s == nil {
+		return
+	}
+	for k, v := range obj {
+		switch k {
+		case "apiVersion", "kind":
+			continue
+		case "metadata":
+			if m, ok := v.(object); ok && meta != nil {
+				w.walkObject(m, w.resolve(meta), "metadata")
+			}
+			continue
+		}
+		ps, ok := s.Properties[k]
+		if !ok {
+			if !preserves(s) {
+				delete(obj, k)
+				w.unknown = append(w.unknown, k)
+			}
+			continue
+		}
+		obj[k] = w.walk(v, &ps, k)
+	}
+	w.defaults(obj, s)
+}
+
+// walk prunes and defaults v under s and returns it.
+func (w *schemaWalker) walk(v any, s *spec.Schema, at string) any {
+	s = w.resolve(s)
+	if s == nil {
+		return v
+	}
+	switch x := v.(type) {
+	case object:
+		if embedded(s) {
+			if m, ok := x["metadata"].(object); ok {
+				_ = m // metadata of embedded resources is kept as sent
+			}
+		}
+		w.walkObject(x, s, at)
+	case []any:
+		if s.Items != nil && s.Items.Schema != nil {
+			for i := range x {
+				x[i] = w.walk(x[i], s.Items.Schema, at+"["+itoa(i)+"]")
+			}
+		}
+	}
+	return v
+}
+
+func (w *schemaWalker) walkObject(x object, s *spec.Schema, at string) {
+	if len(s.Properties) == 0 && s.AdditionalProperties == nil {
+		return // untyped or preserving: anything goes
+	}
+	keys := make([]string, 0, len(x))
+	for k := range x {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		p := at + "." + k
+		if embedded(s) && (k == "apiVersion" || k == "kind" || k == "metadata") {
+			continue
+		}
+		if ps, ok := s.Properties[k]; ok {
+			x[k] = w.walk(x[k], &ps, p)
+			continue
+		}
+		if ap := s.AdditionalProperties; ap != nil && (ap.Allows || ap.Schema != nil) {
+			if ap.Schema != nil {
+				x[k] = w.walk(x[k], ap.Schema, p)
+			}
+			continue
+		}
+		if !preserves(s) {
+			delete(x, k)
+			w.unknown = append(w.unknown, p)
+		}
+	}
+	w.defaults(x, s)
+}
+
+// defaults sets absent properties that have a default.
+func (w *schemaWalker) defaults(x object, s *spec.Schema) {
+	if !w.deflt {
+		return
+	}
+	for k, ps := range s.Properties {
+		if _, ok := x[k]; ok || ps.Default == nil {
+			continue
+		}
+		x[k] = runtime.DeepCopyJSONValue(jsonValue(ps.Default))
+	}
+}
+
+// jsonValue turns a decoded default (float64 numbers) into the value types
+// of decoded objects (int64 for integers).
+func jsonValue(v any) any {
+	switch x := v.(type) {
+	case float64:
+		if x == float64(int64(x)) {
+			return int64(x)
+		}
+		return x
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = jsonValue(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = jsonValue(e)
+		}
+		return out
+	}
+	return v
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	if i < 10 {
+		return digits[i : i+1]
+	}
+	return itoa(i/10) + digits[i%10:i%10+1]
+}

@@ -1,0 +1,120 @@
+package memserver
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/apimachinery/pkg/watch"
+)
+
+// update answers PUT on an object, its status or its scale.
+func (c *call) update() error {
+	if err := c.checkDryRun(); err != nil {
+		return err
+	}
+	obj, err := c.decodeBody()
+	if err != nil {
+		return err
+	}
+	if c.sub == "scale" {
+		return c.updateScale(obj)
+	}
+	if err := c.checkTypeMeta(obj); err != nil {
+		return err
+	}
+	if err := c.checkBodyNamespace(obj); err != nil {
+		return err
+	}
+	if n := metaString(obj, "name"); n != c.name {
+		return apierrors.NewBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, c.name))
+	}
+	st := c.s.store
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	oldRaw := st.getLocked(c.gr(), c.key())
+	if oldRaw == nil {
+		return c.notFound()
+	}
+	out, code, err := c.updateLocked(mustDecode(oldRaw), obj, c.fieldManagerName(), nil)
+	if err != nil {
+		return err
+	}
+	return c.respondRaw(code, out)
+}
+
+// updateLocked writes nu over old after the strategy of the resource and
+// subresource. applied, when set, is the apply result to store as is.
+func (c *call) updateLocked(old, nu object, manager string, applied object) ([]byte, int, error) {
+	if rv := metaString(nu, "resourceVersion"); rv != "" && rv != metaString(old, "resourceVersion") {
+		return nil, 0, apierrors.NewConflict(c.gr(), c.name, fmt.Errorf("the object has been modified; please apply your changes to the latest version and try again"))
+	}
+	if applied != nil {
+		nu = applied
+	} else if err := c.pruneUnknown(nu); err != nil {
+		return nil, 0, err
+	} else if err := c.trackUpdate(old, nu, manager); err != nil {
+		return nil, 0, err
+	}
+	nu = c.s.prepareUpdate(c.res, c.sub, old, nu)
+	if err := c.validateUpdate(old, nu); err != nil {
+		return nil, 0, err
+	}
+	return c.commitUpdateLocked(old, nu)
+}
+
+// commitUpdateLocked stores nu (already prepared) unless it equals old;
+// an object with deletionTimestamp whose last finalizer went is deleted.
+func (c *call) commitUpdateLocked(old, nu object) ([]byte, int, error) {
+	st := c.s.store
+	setMeta(nu, "resourceVersion", metaString(old, "resourceVersion"))
+	if deepEqual(old, nu) {
+		return mustEncode(old), http.StatusOK, nil
+	}
+	if c.dryRun() {
+		return mustEncode(nu), http.StatusOK, nil
+	}
+	rv := st.nextRVLocked()
+	setMeta(nu, "resourceVersion", strconv.FormatUint(rv, 10))
+	out, err := encodeObject(nu)
+	if err != nil {
+		return nil, 0, apierrors.NewInternalError(err)
+	}
+	typ := watch.Modified
+	if metaString(nu, "deletionTimestamp") != "" && len(finalizersOf(nu)) == 0 {
+		typ = watch.Deleted
+	}
+	st.commitLocked(c.gr(), c.key(), typ, rv, out)
+	c.s.afterWriteLocked(c.res, old, nu)
+	if typ == watch.Deleted {
+		c.s.afterDeleteLocked(c.res, nu)
+	}
+	return out, http.StatusOK, nil
+}
+
+// validateUpdate runs the metadata update validation and the type's own.
+func (c *call) validateUpdate(old, nu object) error {
+	errs := validation.ValidateObjectMetaAccessorUpdate(toUnstructured(nu), toUnstructured(old), field.NewPath("metadata"))
+	if metaString(old, "deletionTimestamp") != "" {
+		errs = append(errs, validation.ValidateNoNewFinalizers(stringsOf(finalizersOf(nu)), stringsOf(finalizersOf(old)), field.NewPath("metadata", "finalizers"))...)
+	}
+	if len(errs) > 0 {
+		return apierrors.NewInvalid(c.gk(), c.name, errs)
+	}
+	if err := c.validateMeta(nu); err != nil {
+		return err
+	}
+	return c.validateObject(nu, old)
+}
+
+func stringsOf(l []any) []string {
+	out := make([]string, 0, len(l))
+	for _, v := range l {
+		s, _ := v.(string)
+		out = append(out, s)
+	}
+	return out
+}
