@@ -1,12 +1,15 @@
 package follow
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	kdu "github.com/kubedyn/kubedyn/unstructured"
 )
 
 // crdState is what of a CustomResourceDefinition shapes discovery: its
@@ -37,43 +40,36 @@ type crdVersion struct {
 // wrong type is an error naming it; absent fields are zero.
 func parseCRD(u *unstructured.Unstructured) (crdState, error) {
 	var s crdState
-	var errs []string
-	get := func(path ...string) map[string]any {
-		m, ok, err := unstructured.NestedMap(u.Object, path...)
-		if err != nil {
-			errs = append(errs, err.Error())
-		}
-		if !ok {
-			return nil
-		}
-		return m
+	r := reader{}
+	o := u.Object
+	s.Group = read(&r, o, "spec.group", kdu.GetString)
+	s.Scope = read(&r, o, "spec.scope", kdu.GetString)
+	names := "status.acceptedNames"
+	if read(&r, o, names, kdu.GetMap) == nil {
+		names = "spec.names"
 	}
-	spec := get("spec")
-	s.Group = str(spec, "group", &errs)
-	s.Scope = str(spec, "scope", &errs)
-	names := get("status", "acceptedNames")
-	if names == nil {
-		names = get("spec", "names")
-	}
-	s.Plural = str(names, "plural", &errs)
-	s.Singular = str(names, "singular", &errs)
-	s.Kind = str(names, "kind", &errs)
-	s.ShortNames = strs(names, "shortNames", &errs)
-	s.Categories = strs(names, "categories", &errs)
-	for _, c := range slice(get("status"), "conditions", &errs) {
+	s.Plural = read(&r, o, names+".plural", kdu.GetString)
+	s.Singular = read(&r, o, names+".singular", kdu.GetString)
+	s.Kind = read(&r, o, names+".kind", kdu.GetString)
+	s.ShortNames = r.strings(o, names+".shortNames")
+	s.Categories = r.strings(o, names+".categories")
+	for _, c := range r.objects(o, "status.conditions") {
 		if c["type"] == "Established" && c["status"] == "True" {
 			s.Established = true
 		}
 	}
-	for _, v := range slice(spec, "versions", &errs) {
-		sub, _ := v["subresources"].(map[string]any)
-		_, hasStatus := sub["status"]
-		_, hasScale := sub["scale"]
-		served, _ := v["served"].(bool)
-		s.Versions = append(s.Versions, crdVersion{Name: str(v, "name", &errs), Served: served, Status: hasStatus, Scale: hasScale})
+	for i := range read(&r, o, "spec.versions", kdu.GetSlice) {
+		v := fmt.Sprintf("spec.versions[%d]", i)
+		if read(&r, o, v, kdu.GetMap) == nil {
+			continue
+		}
+		s.Versions = append(s.Versions, crdVersion{
+			Name: read(&r, o, v+".name", kdu.GetString), Served: read(&r, o, v+".served", kdu.GetBool),
+			Status: read(&r, o, v+".subresources.status", kdu.Get) != nil, Scale: read(&r, o, v+".subresources.scale", kdu.Get) != nil,
+		})
 	}
-	if len(errs) > 0 {
-		return crdState{}, fmt.Errorf("customresourcedefinition %q: %s", u.GetName(), strings.Join(errs, "; "))
+	if len(r) > 0 {
+		return crdState{}, fmt.Errorf("customresourcedefinition %q: %s", u.GetName(), strings.Join(r, "; "))
 	}
 	return s, nil
 }
@@ -108,27 +104,20 @@ type apiServiceState struct {
 // parseAPIService reads the discovery-relevant fields of an APIService.
 func parseAPIService(u *unstructured.Unstructured) (apiServiceState, error) {
 	var s apiServiceState
-	var errs []string
-	spec, _, err := unstructured.NestedMap(u.Object, "spec")
-	if err != nil {
-		errs = append(errs, err.Error())
-	}
-	s.Group = str(spec, "group", &errs)
-	s.Version = str(spec, "version", &errs)
-	s.Local = spec["service"] == nil
-	s.GroupPriorityMinimum = num(spec, "groupPriorityMinimum", &errs)
-	s.VersionPriority = num(spec, "versionPriority", &errs)
-	status, _, err := unstructured.NestedMap(u.Object, "status")
-	if err != nil {
-		errs = append(errs, err.Error())
-	}
-	for _, c := range slice(status, "conditions", &errs) {
+	r := reader{}
+	o := u.Object
+	s.Group = read(&r, o, "spec.group", kdu.GetString)
+	s.Version = read(&r, o, "spec.version", kdu.GetString)
+	s.Local = read(&r, o, "spec.service", kdu.Get) == nil
+	s.GroupPriorityMinimum = read(&r, o, "spec.groupPriorityMinimum", kdu.GetInt64)
+	s.VersionPriority = read(&r, o, "spec.versionPriority", kdu.GetInt64)
+	for _, c := range r.objects(o, "status.conditions") {
 		if c["type"] == "Available" {
 			s.Available, _ = c["status"].(string)
 		}
 	}
-	if len(errs) > 0 {
-		return apiServiceState{}, fmt.Errorf("apiservice %q: %s", u.GetName(), strings.Join(errs, "; "))
+	if len(r) > 0 {
+		return apiServiceState{}, fmt.Errorf("apiservice %q: %s", u.GetName(), strings.Join(r, "; "))
 	}
 	return s, nil
 }
@@ -138,75 +127,35 @@ func (s apiServiceState) groupVersion() string {
 	return schema.GroupVersion{Group: s.Group, Version: s.Version}.String()
 }
 
-func str(m map[string]any, key string, errs *[]string) string {
-	v, ok := m[key]
-	if !ok || v == nil {
-		return ""
+// reader collects the errors of the fields read with package
+// unstructured's getters: a missing or null field reads as zero, a field
+// of the wrong type is an error.
+type reader []string
+
+func read[T any](r *reader, obj map[string]any, path string, get func(map[string]any, string) (T, error)) T {
+	v, err := get(obj, path)
+	if err != nil && !errors.Is(err, kdu.ErrNotFound) {
+		*r = append(*r, err.Error())
 	}
-	s, ok := v.(string)
-	if !ok {
-		*errs = append(*errs, fmt.Sprintf("%s is a %T, not a string", key, v))
-	}
-	return s
+	return v
 }
 
-func strs(m map[string]any, key string, errs *[]string) []string {
-	v, ok := m[key]
-	if !ok || v == nil {
-		return nil
-	}
-	l, ok := v.([]any)
-	if !ok {
-		*errs = append(*errs, fmt.Sprintf("%s is a %T, not a list", key, v))
-		return nil
-	}
+// strings reads a list of strings.
+func (r *reader) strings(obj map[string]any, path string) []string {
 	var out []string
-	for _, e := range l {
-		s, ok := e.(string)
-		if !ok {
-			*errs = append(*errs, fmt.Sprintf("%s holds a %T, not a string", key, e))
-			continue
-		}
-		out = append(out, s)
+	for i := range read(r, obj, path, kdu.GetSlice) {
+		out = append(out, read(r, obj, fmt.Sprintf("%s[%d]", path, i), kdu.GetString))
 	}
 	return out
 }
 
-func slice(m map[string]any, key string, errs *[]string) []map[string]any {
-	v, ok := m[key]
-	if !ok || v == nil {
-		return nil
-	}
-	l, ok := v.([]any)
-	if !ok {
-		*errs = append(*errs, fmt.Sprintf("%s is a %T, not a list", key, v))
-		return nil
-	}
+// objects reads a list of objects.
+func (r *reader) objects(obj map[string]any, path string) []map[string]any {
 	var out []map[string]any
-	for _, e := range l {
-		o, ok := e.(map[string]any)
-		if !ok {
-			*errs = append(*errs, fmt.Sprintf("%s holds a %T, not an object", key, e))
-			continue
+	for i := range read(r, obj, path, kdu.GetSlice) {
+		if m := read(r, obj, fmt.Sprintf("%s[%d]", path, i), kdu.GetMap); m != nil {
+			out = append(out, m)
 		}
-		out = append(out, o)
 	}
 	return out
-}
-
-func num(m map[string]any, key string, errs *[]string) int64 {
-	v, ok := m[key]
-	if !ok || v == nil {
-		return 0
-	}
-	switch x := v.(type) {
-	case int64:
-		return x
-	case float64:
-		return int64(x)
-	case int:
-		return int64(x)
-	}
-	*errs = append(*errs, fmt.Sprintf("%s is a %T, not a number", key, v))
-	return 0
 }

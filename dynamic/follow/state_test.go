@@ -58,7 +58,9 @@ func TestParseCRD(t *testing.T) {
 		{
 			name:    "wrong types are named",
 			js:      `{"metadata":{"name":"x"},"spec":{"group":7,"versions":[{"name":["v1"]}],"names":{"shortNames":"gd"}}}`,
-			wantErr: `customresourcedefinition "x": group is a float64, not a string; shortNames is a string, not a list; name is a []interface {}, not a string`,
+			wantErr: `customresourcedefinition "x": unstructured: get "spec.group": at spec.group: found the number 7, not a string: wrong type; ` +
+				`unstructured: get "spec.names.shortNames": at spec.names.shortNames: found the string "gd", not a list: wrong type; ` +
+				`unstructured: get "spec.versions[0].name": at spec.versions[0].name: found a list (1 elements), not a string: wrong type`,
 		},
 	}
 	for _, tc := range tests {
