@@ -65,9 +65,6 @@ func (c *call) patch() error {
 	if err := c.checkPatchedIdentity(old, nu); err != nil {
 		return err
 	}
-	if err := c.pruneUnknown(nu); err != nil {
-		return err
-	}
 	out, code, err := c.updateLocked(old, nu, c.fieldManagerName(), nil)
 	if err != nil {
 		return err

@@ -165,11 +165,9 @@ func (s *Server) Close() error {
 	s.mu.Unlock()
 	close(s.done)
 	s.store.stopAllWatchers()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	err := s.hs.Shutdown(ctx)
-	if errors.Is(err, context.DeadlineExceeded) {
-		err = s.hs.Close()
+	err := s.hs.Close()
+	if errors.Is(err, net.ErrClosed) {
+		err = nil
 	}
 	if dir != "" {
 		_ = os.RemoveAll(dir)

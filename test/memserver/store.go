@@ -130,6 +130,9 @@ func (s *store) compactLocked(n int) {
 func (s *store) compactAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Like an etcd compaction at a revision newer than every issued
+	// resourceVersion (other keys' writes leave such gaps too).
+	s.rv++
 	s.compacted = s.rv
 	s.history = nil
 }

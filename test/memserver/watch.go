@@ -108,7 +108,7 @@ func (c *call) watch() error {
 		return nil
 	}
 	for _, e := range initial {
-		ws.send(event{typ: watch.Added, obj: e.obj, rv: startRV})
+		ws.send(event{typ: watch.Added, key: e.key, obj: e.obj, rv: startRV})
 	}
 	if o.initial != nil && *o.initial {
 		ws.bookmark(startRV, true)
