@@ -21,9 +21,9 @@ func TestObserve(t *testing.T) {
 	}
 	now := t0.Add(3 * time.Second)
 	got := observe(prev, []peerLease{
-		lease("g-a", "a", "1", nil),           // unchanged: keeps its time
+		lease("g-a", "a", "1", nil),          // unchanged: keeps its time
 		lease("g-b", "b", "6", Ranges{Full}), // renewed: stamped now
-		lease("g-d", "d", "9", nil),           // new: stamped now
+		lease("g-d", "d", "9", nil),          // new: stamped now
 	}, now) // g-c deleted: gone
 	want := view{
 		"g-a": {lease: lease("g-a", "a", "1", nil), observedAt: t0},

@@ -157,7 +157,7 @@ func (s *sim) anyRunning() bool {
 }
 
 func FuzzHandover(f *testing.F) {
-	f.Add([]byte{5, 13, 21, 0, 8, 16, 1, 9, 17, 2, 10, 18})                     // three join and run
+	f.Add([]byte{5, 13, 21, 0, 8, 16, 1, 9, 17, 2, 10, 18})                        // three join and run
 	f.Add([]byte{5, 13, 0, 8, 1, 9, 2, 10, 0, 8, 1, 9, 2, 10, 15, 7, 15, 0, 1, 2}) // one dies, another joins
 	f.Add([]byte{5, 13, 21, 0, 8, 16, 1, 9, 17, 2, 10, 18, 24, 29, 0, 8, 16, 14})  // a stall, a join, a leave
 	f.Fuzz(func(t *testing.T, ops []byte) {

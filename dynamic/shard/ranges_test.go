@@ -126,8 +126,8 @@ func ownerByScan(a map[string]Range, h uint64) string {
 func TestRangesSetOps(t *testing.T) {
 	r := func(s, l uint64) Range { return Range{Start: s, Last: l} }
 	tests := []struct {
-		name                   string
-		a, b                   Ranges
+		name                  string
+		a, b                  Ranges
 		union, inter, aMinusB Ranges
 	}{
 		{name: "empty", union: nil, inter: nil, aMinusB: nil},
