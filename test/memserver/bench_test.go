@@ -1,0 +1,107 @@
+package memserver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+)
+
+// BenchmarkStartToFirstAnswer: Start, one GET over HTTPS, Close (goal
+// 50 ms; the recorded surface is decoded once per process beforehand).
+func BenchmarkStartToFirstAnswer(b *testing.B) {
+	b.ReportAllocs()
+	if _, err := DefaultSurface(); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		_, _, dc := clients(b, Options{})
+		if _, err := dc.Resource(nsGVR).Get(context.Background(), "default", metav1.GetOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCreate10000 creates 10,000 ConfigMaps through the HTTP API
+// (goal 1 s per op).
+func BenchmarkCreate10000(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _, dc := clients(b, Options{})
+		h := dc.Resource(cmGVR).Namespace("default")
+		ctx := context.Background()
+		for i := range 10000 {
+			if _, err := h.Create(ctx, configMap(fmt.Sprintf("cm-%d", i), map[string]any{"i": "x"}, map[string]any{"k": "v"}), metav1.CreateOptions{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkRetainedMemory reports the heap retained per stored object
+// against its JSON size (goal: at most 2x).
+func BenchmarkRetainedMemory(b *testing.B) {
+	b.ReportAllocs()
+	const n = 5000
+	for b.Loop() {
+		s := New(b, Options{})
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		jsonBytes := 0
+		for i := range n {
+			cm := configMap(fmt.Sprintf("cm-%d", i), map[string]any{"app": "bench"}, map[string]any{"key": fmt.Sprintf("value-%d", i)})
+			if err := s.Create(cm); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		s.store.mu.RLock()
+		for _, raw := range s.store.tables[cmGVR.GroupResource()] {
+			jsonBytes += len(raw)
+		}
+		s.store.mu.RUnlock()
+		retained := float64(after.HeapAlloc) - float64(before.HeapAlloc)
+		b.ReportMetric(retained/n, "retained-B/object")
+		b.ReportMetric(float64(jsonBytes)/n, "json-B/object")
+		b.ReportMetric(retained/float64(jsonBytes), "retained/json")
+		runtime.KeepAlive(s)
+	}
+}
+
+// BenchmarkWatchFanOut: one write reaches 100 open watches.
+func BenchmarkWatchFanOut(b *testing.B) {
+	b.ReportAllocs()
+	_, _, dc := clients(b, Options{})
+	ctx := context.Background()
+	h := dc.Resource(cmGVR).Namespace("default")
+	cm, err := h.Create(ctx, configMap("fan", nil, map[string]any{"n": "0"}), metav1.CreateOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ws []watch.Interface
+	for range 100 {
+		w, err := h.Watch(ctx, metav1.ListOptions{ResourceVersion: cm.GetResourceVersion()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer w.Stop()
+		ws = append(ws, w)
+	}
+	i := 0
+	for b.Loop() {
+		i++
+		patch, _ := json.Marshal(map[string]any{"data": map[string]any{"n": fmt.Sprint(i)}})
+		if _, err := h.Patch(ctx, "fan", "application/merge-patch+json", patch, metav1.PatchOptions{}); err != nil {
+			b.Fatal(err)
+		}
+		for _, w := range ws {
+			<-w.ResultChan()
+		}
+	}
+}
