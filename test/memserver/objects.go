@@ -1,6 +1,7 @@
 package memserver
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -144,7 +145,7 @@ func (c *call) namespaceWritableLocked() error {
 	if raw == nil {
 		return apierrors.NewNotFound(schema.GroupResource{Resource: "namespaces"}, c.ns)
 	}
-	if metaString(mustDecode(raw), "deletionTimestamp") != "" {
+	if bytes.Contains(raw, []byte(`"deletionTimestamp"`)) && metaString(mustDecode(raw), "deletionTimestamp") != "" {
 		err := apierrors.NewForbidden(c.gr(), c.name, fmt.Errorf("unable to create new content in namespace %s because it is being terminated", c.ns))
 		err.ErrStatus.Details.Causes = []metav1.StatusCause{{Type: "NamespaceTerminating", Message: "namespace " + c.ns + " is being terminated", Field: "metadata.namespace"}}
 		return err

@@ -1,0 +1,89 @@
+// Package memserver is a Kubernetes API server that runs inside a test
+// process: no binaries, no etcd, ready in milliseconds. It speaks the real
+// HTTP API over HTTPS with HTTP/2 on loopback (a generated CA and a bearer
+// token), so anything that talks to Kubernetes — kubedyn, kubectl,
+// client-go — can use it unchanged:
+//
+//	func TestMyController(t *testing.T) {
+//		s := memserver.Run(t)              // closed in t.Cleanup
+//		rc, _ := rest.NewClient(s.RESTConfig())
+//		...                                // or s.KubeconfigFile() for kubectl
+//	}
+//
+// [Start] runs one until its context ends or [Server.Close];
+// `go run ./test/memserver/cmd/memserver -kubeconfig FILE` serves one until
+// interrupted.
+//
+// # What it serves
+//
+// The API surface is recorded from a real kube-apiserver ([DefaultVersion],
+// the default version of test/cluster) and shipped in testdata: /version,
+// aggregated (apidiscovery.k8s.io/v2) and legacy discovery, and OpenAPI v3
+// per group-version. Re-record it with a control plane running:
+//
+//	eval "$(go run ./test/cluster/cmd/controlplane env)"
+//	MEMSERVER_RECORD=1 go test -run TestRecord ./test/memserver/
+//
+// Creating a CustomResourceDefinition serves its versions at once in
+// discovery and OpenAPI v3; the server then sets NamesAccepted and
+// Established (one MODIFIED event), and deleting it removes its objects and
+// stops serving them.
+//
+// # What is faithful
+//
+// Custom resources fully, and for built-ins the generic API machinery:
+//   - metadata: uid, creationTimestamp, one global resourceVersion counter,
+//     generateName, generation (custom resources: any change outside
+//     metadata, and outside status when the status subresource is on;
+//     built-ins whose strategy sets it, such as Deployments — never
+//     ConfigMaps, Secrets, Services or Namespaces), finalizers and
+//     deletionTimestamp, apimachinery's ObjectMeta validation;
+//   - namespaces that must exist (404) and that refuse new content while
+//     terminating (403); the four default namespaces exist at start;
+//   - status and scale subresources with the server's split between spec
+//     and status writes;
+//   - CRD structural pruning, schema defaults, and type, required and enum
+//     validation; unknown fields of built-ins are dropped against their
+//     recorded schema; fieldValidation Strict, Warn (the default) and
+//     Ignore; dryRun=All on every write;
+//   - lists with label selectors, the field selectors the server supports
+//     (others refused with its message), limit and continue over a
+//     consistent snapshot, resourceVersion and resourceVersionMatch (Exact
+//     reads older state from the history), 410 Expired for a continue
+//     token, an Exact read or a watch older than the history (see
+//     Options.HistoryWindow and [Server.CompactHistory]);
+//   - watches from a resourceVersion or from the current state, selector
+//     transitions as ADDED/DELETED, bookmarks, timeoutSeconds,
+//     sendInitialEvents with the initial-events-end bookmark;
+//   - server-side Table (a CRD's printer columns; NAME and AGE otherwise);
+//   - JSON, merge and strategic merge patches (strategic under the recorded
+//     schema; 415 for custom resources), server-side apply with
+//     managedFields, conflicts and force, and Update managers — all through
+//     apimachinery's own k8s.io/apimachinery/pkg/util/managedfields on the
+//     unstructured path (NewDefaultCRDFieldManager with a type converter
+//     built from the recorded OpenAPI), the code kube-apiserver runs;
+//   - errors as metav1.Status with the server's code, reason and details.
+//
+// # Faults
+//
+// For testing clients: [Server.CutWatches], [Server.ThrottleNext] (429 with
+// Retry-After), [Server.FailNext] (500), [Server.SetLatency],
+// [Server.CompactHistory] and [Server.MarkStale] (a stale group-version in
+// aggregated discovery).
+//
+// # Out of scope
+//
+// The type-specific defaulting and validation of built-ins (pod defaults,
+// Service cluster IPs, Deployment selectors, …: they live in
+// k8s.io/kubernetes), admission webhooks and policies, aggregated
+// APIServices, pods/log, exec, attach and port-forward, garbage collection
+// (owner references are stored, dependents are not deleted; a Foreground
+// or Orphan delete leaves its finalizer, as on a control plane without
+// controller-manager), namespace finalization (a deleted namespace stays
+// Terminating, as on the local control plane), authentication and
+// authorization beyond one bearer token, protobuf and CBOR bodies (JSON and
+// YAML only), CEL validation rules and OpenAPI formats of CRDs, and CRD
+// conversion webhooks (versions convert by rewriting apiVersion, strategy
+// None). A request for a resourceVersion the server has not reached
+// answers 504 at once instead of after kube-apiserver's three-second wait.
+package memserver
