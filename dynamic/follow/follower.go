@@ -53,6 +53,10 @@ type Options struct {
 	// shows a change (default 30s); past it subscribers get the Change with
 	// Err set.
 	ConfirmTimeout time.Duration
+	// InitialEventsTimeout bounds the wait for the initial-events-end
+	// bookmark of each watch's streaming list (default 60s); past it the
+	// resource is listed by pages.
+	InitialEventsTimeout time.Duration
 	// RetryInterval caps the jittered backoff between attempts to watch
 	// (default 1m): a watch that the server refused (403, 404) is retried
 	// that often once the backoff has grown. Retries are silent.

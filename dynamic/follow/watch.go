@@ -48,7 +48,8 @@ func (f *Follower) follow(ctx context.Context, s *source) {
 	first := true // the first initial state: recorded only
 	_ = listwatch.Run(ctx, listwatch.UnstructuredSource(h.List, h.Watch), listwatch.Options[*unstructured.Unstructured]{
 		StreamingList: true, Ending: listwatch.RetryRefusal, Record: listwatch.RecordKeys,
-		MaxBackoff: f.opts.RetryInterval, What: "watch " + s.gvr.GroupResource().String(),
+		InitialEventsTimeout: f.opts.InitialEventsTimeout, MaxBackoff: f.opts.RetryInterval,
+		Logger: f.log, What: "watch " + s.gvr.GroupResource().String(),
 		Observe: func(n listwatch.Note) {
 			if n.Kind == listwatch.NoteConnected {
 				f.setFollowing(s, true)
@@ -74,6 +75,7 @@ func (f *Follower) follow(ctx context.Context, s *source) {
 
 // failed records a failed attempt; a refusal makes the Follower fall back.
 func (f *Follower) failed(s *source, err error) {
+	f.log.Debug("follow: watch failed; retrying", "resource", s.gvr.GroupResource().String(), "err", err)
 	f.setFollowing(s, false)
 	f.mu.Lock()
 	f.attempts++
