@@ -36,12 +36,18 @@ func TestEmptyNameNeverReachesCollection(t *testing.T) {
 		do     func(h *ResourceHandle, name string) error
 	}{
 		{"Get", func(h *ResourceHandle, n string) error { _, err := h.Get(ctx, n, metav1.GetOptions{}); return err }},
-		{"Get status", func(h *ResourceHandle, n string) error { _, err := h.Get(ctx, n, metav1.GetOptions{}, "status"); return err }},
+		{"Get status", func(h *ResourceHandle, n string) error {
+			_, err := h.Get(ctx, n, metav1.GetOptions{}, "status")
+			return err
+		}},
 		{"GetTable", func(h *ResourceHandle, n string) error {
 			_, err := h.GetTable(ctx, n, metav1.GetOptions{}, metav1.TableOptions{})
 			return err
 		}},
-		{"GetMetadata", func(h *ResourceHandle, n string) error { _, err := h.GetMetadata(ctx, n, metav1.GetOptions{}); return err }},
+		{"GetMetadata", func(h *ResourceHandle, n string) error {
+			_, err := h.GetMetadata(ctx, n, metav1.GetOptions{})
+			return err
+		}},
 		{"Delete", func(h *ResourceHandle, n string) error { return h.Delete(ctx, n, metav1.DeleteOptions{}) }},
 		{"Patch merge", func(h *ResourceHandle, n string) error {
 			_, err := h.Patch(ctx, n, types.MergePatchType, []byte(`{}`), metav1.PatchOptions{})
@@ -59,7 +65,10 @@ func TestEmptyNameNeverReachesCollection(t *testing.T) {
 			_, err := h.ApplyStatus(ctx, n, withName(n), metav1.ApplyOptions{FieldManager: "m"})
 			return err
 		}},
-		{"Update", func(h *ResourceHandle, n string) error { _, err := h.Update(ctx, withName(n), metav1.UpdateOptions{}); return err }},
+		{"Update", func(h *ResourceHandle, n string) error {
+			_, err := h.Update(ctx, withName(n), metav1.UpdateOptions{})
+			return err
+		}},
 		{"UpdateStatus", func(h *ResourceHandle, n string) error {
 			_, err := h.UpdateStatus(ctx, withName(n), metav1.UpdateOptions{})
 			return err

@@ -18,6 +18,7 @@ import (
 	"github.com/kubedyn/kubedyn/examples/kdyn/internal/manifest"
 	"github.com/kubedyn/kubedyn/examples/kdyn/internal/printer"
 	"github.com/kubedyn/kubedyn/patch"
+	"github.com/kubedyn/kubedyn/rest"
 )
 
 // Default field managers, kubectl's with kdyn's name.
@@ -81,7 +82,7 @@ a refused object) is reported while the others are still applied.`,
 			if err != nil {
 				return err
 			}
-			docs, err := manifest.Read(a.files, s.in)
+			docs, err := manifest.Read(cmdContext(cmd), a.files, s.in)
 			if err != nil {
 				return err
 			}
@@ -147,6 +148,14 @@ func (s *session) resolveObject(ctx context.Context, d manifest.Doc) (*dynamic.R
 		}
 		return nil, fmt.Errorf("error validating %q: the object has no metadata.name", d.Where())
 	}
+	if err := validateName(obj.GetName()); err != nil {
+		return nil, fmt.Errorf("error validating %q: %w", d.Where(), err)
+	}
+	if ns := obj.GetNamespace(); ns != "" {
+		if err := rest.ValidateNamespace(ns); err != nil {
+			return nil, fmt.Errorf("error validating %q: the namespace of %q: %w", d.Where(), obj.GetName(), err)
+		}
+	}
 	if ns := obj.GetNamespace(); s.explicitNS && ns != "" && ns != s.namespace {
 		return nil, fmt.Errorf("the namespace from the provided object %q does not match the namespace %q. You must pass '--namespace=%s' to perform this operation", ns, s.namespace, ns)
 	}
@@ -197,7 +206,7 @@ func (ap *applier) applyOne(ctx context.Context, d manifest.Doc) error {
 	gk := obj.GroupVersionKind().GroupKind()
 	if ap.a.serverSide {
 		opts := metav1.ApplyOptions{FieldManager: ap.a.fieldManager, Force: ap.a.forceConflicts, DryRun: ap.dryRun()}
-		if _, err := h.Apply(ctx, obj.GetName(), obj, opts); err != nil {
+		if _, err := ap.s.writes.Apply(ctx, h, obj.GetName(), obj, opts); err != nil {
 			if apierrors.IsConflict(err) {
 				return fmt.Errorf("%w (use --force-conflicts to take these fields over)", err)
 			}
@@ -279,7 +288,7 @@ func (ap *applier) clientSide(ctx context.Context, h *dynamic.ResourceHandle, ob
 			return "", fmt.Errorf("decode %s: %w", obj.GetName(), err)
 		}
 		pruneNulls(create.Object)
-		_, err = h.Create(ctx, &create, metav1.CreateOptions{FieldManager: ap.a.fieldManager, DryRun: ap.dryRun()})
+		_, err = ap.s.writes.Create(ctx, h, &create, metav1.CreateOptions{FieldManager: ap.a.fieldManager, DryRun: ap.dryRun()})
 		return "created", err
 	}
 	if err != nil {
@@ -305,7 +314,7 @@ func (ap *applier) clientSide(ctx context.Context, h *dynamic.ResourceHandle, ob
 	if p.IsEmpty() {
 		return "unchanged", nil
 	}
-	_, err = h.Patch(ctx, obj.GetName(), p.Type, p.Data, metav1.PatchOptions{FieldManager: ap.a.fieldManager, DryRun: ap.dryRun()})
+	_, err = ap.s.writes.Patch(ctx, h, obj.GetName(), p.Type, p.Data, metav1.PatchOptions{FieldManager: ap.a.fieldManager, DryRun: ap.dryRun()})
 	return "configured", err
 }
 

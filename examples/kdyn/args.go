@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/validation/path"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/labels"
 )
 
 // resourceArgs is a command line's resources, read as kubectl reads
@@ -27,7 +30,10 @@ func (ra resourceArgs) named() bool { return len(ra.Names) > 0 || len(ra.Pairs) 
 type typeName struct{ Type, Name string }
 
 // parseResourceArgs splits args without consulting the server, with
-// kubectl's messages for the mistakes it refuses.
+// kubectl's messages for the mistakes it refuses. Every argument is checked
+// here, before the first request: an empty, blank or otherwise invalid name
+// or resource fails the whole command line, so that a valid name beside an
+// invalid one is not acted on either.
 func parseResourceArgs(args []string) (resourceArgs, error) {
 	if len(args) == 0 {
 		return resourceArgs{}, errors.New("you must specify the type of resource to get. Use \"kdyn api-resources\" for a complete list of supported resources")
@@ -39,8 +45,13 @@ func parseResourceArgs(args []string) (resourceArgs, error) {
 		}
 	}
 	if slashed == 0 {
-		if args[0] == "" || strings.HasPrefix(args[0], ",") || strings.HasSuffix(args[0], ",") {
-			return resourceArgs{}, fmt.Errorf("invalid resource %q", args[0])
+		if err := validateResourceList(args[0]); err != nil {
+			return resourceArgs{}, err
+		}
+		for _, n := range args[1:] {
+			if err := validateName(n); err != nil {
+				return resourceArgs{}, err
+			}
 		}
 		return resourceArgs{Resources: args[0], Names: args[1:]}, nil
 	}
@@ -53,15 +64,85 @@ func parseResourceArgs(args []string) (resourceArgs, error) {
 		if t == "" || n == "" || strings.Contains(n, "/") {
 			return resourceArgs{}, fmt.Errorf("arguments in resource/name form must have a single resource and name: %q", a)
 		}
+		if strings.TrimSpace(t) == "" {
+			return resourceArgs{}, fmt.Errorf("invalid resource %q in %q", t, a)
+		}
+		if err := validateName(n); err != nil {
+			return resourceArgs{}, err
+		}
 		out.Pairs = append(out.Pairs, typeName{Type: t, Name: n})
 	}
 	return out, nil
 }
 
-// target is one request: a resource, and a name or none (a list).
+// validateResourceList refuses a resource list with an empty or blank
+// entry ("", " ", "cm,", "cm,,secrets").
+func validateResourceList(list string) error {
+	for _, r := range strings.Split(list, ",") {
+		if strings.TrimSpace(r) == "" {
+			return fmt.Errorf("invalid resource %q", list)
+		}
+	}
+	return nil
+}
+
+// validateName refuses what cannot be one object's name, as kubectl's
+// resource builder does: an empty name (kubectl's message), a blank one,
+// and what apimachinery's path-segment rules refuse ("." and "..", a "/"
+// or "%"). The server may refuse more (most kinds need a DNS subdomain);
+// these are the names that could be read as something other than one
+// object.
+func validateName(name string) error {
+	if name == "" {
+		return errors.New("resource name may not be empty")
+	}
+	if strings.TrimSpace(name) == "" {
+		return fmt.Errorf("resource name may not be blank: %q", name)
+	}
+	if msgs := path.IsValidPathSegmentName(name); len(msgs) > 0 {
+		return fmt.Errorf("invalid resource name %q: %s", name, strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+// validateSelector refuses a label or field selector that was given but is
+// blank (the server reads spaces as "every object") or that does not parse.
+// An empty selector is no selector; commands that need one say so.
+func validateSelector(flag, sel string, parse func(string) error) error {
+	if sel == "" {
+		return nil
+	}
+	if strings.TrimSpace(sel) == "" {
+		return fmt.Errorf("%s may not be blank: %q (it would select every object)", flag, sel)
+	}
+	if err := parse(sel); err != nil {
+		return fmt.Errorf("invalid %s %q: %w", flag, sel, err)
+	}
+	return nil
+}
+
+// labelSelector and fieldSelector parse a selector only to check it.
+func labelSelector(s string) error { _, err := labels.Parse(s); return err }
+func fieldSelector(s string) error { _, err := fields.ParseSelector(s); return err }
+
+// target is one request: one named object, or the whole collection (every
+// object the command's selectors pick). The two are apart so that no value
+// of name can stand for "all of them".
 type target struct {
 	mapping *meta.RESTMapping
-	name    string
+	// name is the object's name when !collection, checked by validateName.
+	name string
+	// collection says the target is every object of the resource that
+	// the selectors pick; name is then unused.
+	collection bool
+}
+
+// objectTarget is the target of one named object.
+func objectTarget(m *meta.RESTMapping, name string) (target, error) {
+	if err := validateName(name); err != nil {
+		return target{}, err
+	}
+	return target{mapping: m, name: name}, nil
 }
 
 // resolveTargets maps parsed arguments to requests, resource-major as
@@ -74,7 +155,11 @@ func (s *session) resolveTargets(ctx context.Context, ra resourceArgs) ([]target
 			if err != nil {
 				return nil, mappingError(p.Type, err)
 			}
-			out = append(out, target{mapping: m, name: p.Name})
+			tg, err := objectTarget(m, p.Name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, tg)
 		}
 		return out, nil
 	}
@@ -84,7 +169,7 @@ func (s *session) resolveTargets(ctx context.Context, ra resourceArgs) ([]target
 	}
 	if len(ra.Names) == 0 {
 		for _, m := range ms {
-			out = append(out, target{mapping: m})
+			out = append(out, target{mapping: m, collection: true})
 		}
 		return out, nil
 	}
@@ -92,7 +177,11 @@ func (s *session) resolveTargets(ctx context.Context, ra resourceArgs) ([]target
 		return nil, errors.New("you must specify only one resource")
 	}
 	for _, n := range ra.Names {
-		out = append(out, target{mapping: ms[0], name: n})
+		tg, err := objectTarget(ms[0], n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tg)
 	}
 	return out, nil
 }

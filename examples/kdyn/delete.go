@@ -52,6 +52,9 @@ kdyn does not wait for the objects to be gone.`,
 			if err != nil {
 				return err
 			}
+			if err := validateSelector("label selector (-l)", selector, labelSelector); err != nil {
+				return err
+			}
 			named := ra.named()
 			if named == (selector != "") {
 				return errors.New("resource(s) were provided, but no name or label selector was specified")
@@ -92,7 +95,7 @@ func runDelete(ctx context.Context, s *session, targets []target, ns, selector s
 	serverDry := len(opts.DryRun) > 0
 	del := func(tg target, namespace, name string) {
 		h := s.handle(tg.mapping, namespace)
-		if err := h.Delete(ctx, name, opts); err != nil {
+		if err := s.writes.Delete(ctx, h, name, opts); err != nil {
 			errs = append(errs, err)
 			return
 		}
@@ -103,7 +106,7 @@ func runDelete(ctx context.Context, s *session, targets []target, ns, selector s
 		fmt.Fprintln(s.out, printer.Deleted(tg.mapping.GroupVersionKind.GroupKind(), name, objNS, serverDry))
 	}
 	for _, tg := range targets {
-		if tg.name != "" {
+		if !tg.collection {
 			found++
 			del(tg, s.namespace, tg.name)
 			continue

@@ -38,7 +38,7 @@ Exit status: 0 no differences, 1 differences found, 2 an error.`,
 			if err := a.validate(); err != nil {
 				return &exitError{code: 2, err: err}
 			}
-			docs, err := manifest.Read(a.files, s.in)
+			docs, err := manifest.Read(cmdContext(cmd), a.files, s.in)
 			if err != nil {
 				return &exitError{code: 2, err: err}
 			}
@@ -140,10 +140,10 @@ func diffOne(ctx context.Context, s *session, a applyFlags, d manifest.Doc, live
 func dryRunApply(ctx context.Context, s *session, a applyFlags, h *dynamic.ResourceHandle, obj, live *unstructured.Unstructured) (*unstructured.Unstructured, error) {
 	dry := []string{metav1.DryRunAll}
 	if a.serverSide {
-		return h.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: a.fieldManager, Force: a.forceConflicts, DryRun: dry})
+		return s.writes.Apply(ctx, h, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: a.fieldManager, Force: a.forceConflicts, DryRun: dry})
 	}
 	if live == nil {
-		return h.Create(ctx, obj, metav1.CreateOptions{FieldManager: a.fieldManager, DryRun: dry})
+		return s.writes.Create(ctx, h, obj, metav1.CreateOptions{FieldManager: a.fieldManager, DryRun: dry})
 	}
 	// kubectl diff's modified configuration: the object with its
 	// annotations (an empty map if none) minus the last-applied one.
@@ -177,7 +177,7 @@ func dryRunApply(ctx context.Context, s *session, a applyFlags, h *dynamic.Resou
 	if p.IsEmpty() {
 		return live, nil
 	}
-	return h.Patch(ctx, obj.GetName(), p.Type, p.Data, metav1.PatchOptions{FieldManager: a.fieldManager, DryRun: dry})
+	return s.writes.Patch(ctx, h, obj.GetName(), p.Type, p.Data, metav1.PatchOptions{FieldManager: a.fieldManager, DryRun: dry})
 }
 
 func withoutManagedFields(obj *unstructured.Unstructured) *unstructured.Unstructured {

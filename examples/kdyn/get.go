@@ -51,6 +51,9 @@ singular or short name, optionally with a version and group ("deploy",
 			if err != nil {
 				return err
 			}
+			if err := o.validateSelectors(); err != nil {
+				return err
+			}
 			if o.allNamespaces && ra.named() {
 				return errors.New("a resource cannot be retrieved by name across all namespaces")
 			}
@@ -81,6 +84,14 @@ singular or short name, optionally with a version and group ("deploy",
 	return cmd
 }
 
+// validateSelectors refuses a blank or malformed -l or --field-selector.
+func (o getFlags) validateSelectors() error {
+	if err := validateSelector("label selector (-l)", o.selector, labelSelector); err != nil {
+		return err
+	}
+	return validateSelector("field selector (--field-selector)", o.fieldSelector, fieldSelector)
+}
+
 func (o getFlags) listOptions() metav1.ListOptions {
 	return metav1.ListOptions{LabelSelector: o.selector, FieldSelector: o.fieldSelector, Limit: listChunk}
 }
@@ -106,7 +117,7 @@ func getTables(ctx context.Context, s *session, o getFlags, targets []target) er
 	prog := s.progress()
 	for _, tg := range targets {
 		h := s.handle(tg.mapping, o.requestNamespace(s))
-		if tg.name != "" {
+		if !tg.collection {
 			t, err := h.GetTable(ctx, tg.name, metav1.GetOptions{}, metav1.TableOptions{})
 			if err != nil {
 				errs = append(errs, err)
@@ -218,7 +229,7 @@ func getObjects(ctx context.Context, s *session, o getFlags, targets []target) e
 	prog := s.progress()
 	for _, tg := range targets {
 		h := s.handle(tg.mapping, o.requestNamespace(s))
-		if tg.name != "" {
+		if !tg.collection {
 			obj, err := h.Get(ctx, tg.name, metav1.GetOptions{})
 			if err != nil {
 				errs = append(errs, err)
@@ -239,7 +250,7 @@ func getObjects(ctx context.Context, s *session, o getFlags, targets []target) e
 		}
 	}
 	prog.Done()
-	single := len(targets) == 1 && targets[0].name != ""
+	single := len(targets) == 1 && !targets[0].collection
 	if single && len(errs) > 0 {
 		return errs[0]
 	}

@@ -38,7 +38,14 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // run executes one kdyn command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRootCommand(stdin, stdout, stderr)
+	return runSession(ctx, newSession(stdin, stdout, stderr), args)
+}
+
+// runSession executes one command line in session s (tests give one whose
+// writes are recorded) and returns the process exit code.
+func runSession(ctx context.Context, s *session, args []string) int {
+	stderr := s.errOut
+	root := newRootCommand(s)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
@@ -59,9 +66,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return code
 }
 
-// newRootCommand builds the command tree with its global flags.
-func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	g := &globalFlags{}
+// newRootCommand builds the command tree of session s with its global
+// flags.
+func newRootCommand(s *session) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "kdyn",
 		Short: "kdyn talks to any Kubernetes API server about any resource, built-in or custom",
@@ -70,11 +77,10 @@ and a dynamic client, with no compiled-in types. Its output matches kubectl 1.36
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	g.addFlags(root)
-	s := &session{flags: g, in: stdin, out: stdout, errOut: stderr}
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.errOut)
+	s.flags.addFlags(root)
 	root.AddCommand(
 		newAPIResourcesCommand(s),
 		newAPIVersionsCommand(s),

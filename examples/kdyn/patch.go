@@ -121,7 +121,7 @@ func runPatch(ctx context.Context, s *session, ra resourceArgs, p patch.Patch, o
 			errs = append(errs, err)
 			continue
 		}
-		after, err := h.Patch(ctx, tg.name, p.Type, p.Data, opts, sub...)
+		after, err := s.writes.Patch(ctx, h, tg.name, p.Type, p.Data, opts, sub...)
 		if err != nil {
 			errs = append(errs, err)
 			continue

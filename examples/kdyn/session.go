@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -24,6 +27,9 @@ type globalFlags struct {
 	context    string
 	namespace  string
 	cacheDir   string
+	// requestTimeout is --request-timeout as given, read by
+	// parseRequestTimeout.
+	requestTimeout string
 }
 
 func (g *globalFlags) addFlags(cmd *cobra.Command) {
@@ -32,6 +38,20 @@ func (g *globalFlags) addFlags(cmd *cobra.Command) {
 	f.StringVar(&g.context, "context", "", "The name of the kubeconfig context to use")
 	f.StringVarP(&g.namespace, "namespace", "n", "", "If present, the namespace scope for this request (default: the context's namespace, else \"default\")")
 	f.StringVar(&g.cacheDir, "cache-dir", defaultCacheDir(), "Directory of the discovery cache (\"\" disables it)")
+	f.StringVar(&g.requestTimeout, "request-timeout", "0", "The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h); a bare integer is seconds. A value of zero means don't timeout requests. It does not end a watch (-w).")
+}
+
+// parseRequestTimeout reads --request-timeout as kubectl does: a bare
+// non-negative integer is seconds ("0" is none), anything else a Go
+// duration ("5s", "1m", "1h30m"); a negative value is refused.
+func parseRequestTimeout(v string) (time.Duration, error) {
+	if i, err := strconv.ParseInt(v, 10, 64); err == nil && i >= 0 && i <= math.MaxInt64/int64(time.Second) {
+		return time.Duration(i) * time.Second, nil
+	}
+	if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+		return d, nil
+	}
+	return 0, fmt.Errorf("invalid --request-timeout %q: the timeout must be a single non-negative integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)", v)
 }
 
 // defaultCacheDir is ~/.kube/cache/kdyn, beside kubectl's own cache.
@@ -62,6 +82,14 @@ type session struct {
 	namespace  string
 	explicitNS bool
 	schemas    schemaCache
+	// writes makes every write; handleWriter unless a test records them.
+	writes writer
+}
+
+// newSession returns the session of one command line, with the writer
+// that sends.
+func newSession(stdin io.Reader, stdout, stderr io.Writer) *session {
+	return &session{flags: &globalFlags{}, in: stdin, out: stdout, errOut: stderr, writes: handleWriter{}}
 }
 
 // connect loads the configuration and builds the clients once.
@@ -71,10 +99,22 @@ func (s *session) connect() error {
 }
 
 func (s *session) connectOnce() error {
+	timeout, err := parseRequestTimeout(s.flags.requestTimeout)
+	if err != nil {
+		return err
+	}
+	if s.flags.namespace != "" {
+		if err := rest.ValidateNamespace(s.flags.namespace); err != nil {
+			return fmt.Errorf("invalid --namespace %q: %w", s.flags.namespace, err)
+		}
+	}
 	cfg, err := rest.Load(rest.LoadOptions{KubeconfigPath: s.flags.kubeconfig, Context: s.flags.context})
 	if err != nil {
 		return err
 	}
+	// Config.Timeout bounds each request, retries included, and never
+	// cuts a watch: kubectl's --request-timeout.
+	cfg.Timeout = timeout
 	cfg.UserAgent = "kdyn/v0 (kubedyn)"
 	cfg.WarningHandler = rest.NewWarningWriter(s.errOut, true)
 	rc, err := rest.NewClient(cfg)

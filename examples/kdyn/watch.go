@@ -48,7 +48,7 @@ func runWatch(ctx context.Context, s *session, o getFlags, targets []target) err
 		WithNamespace: o.allNamespaces && namespaced(w.tg.mapping),
 	}
 	lo := metav1.ListOptions{LabelSelector: o.selector, FieldSelector: o.fieldSelector}
-	if w.tg.name != "" {
+	if !w.tg.collection {
 		lo = metav1.ListOptions{FieldSelector: fields.OneTermEqualSelector("metadata.name", w.tg.name).String()}
 	}
 	rv, known, err := w.initial(ctx, lo)
@@ -87,7 +87,7 @@ func (w *watcher) initial(ctx context.Context, lo metav1.ListOptions) (string, [
 		if err != nil {
 			return "", nil, err
 		}
-		if w.tg.name != "" && len(t.Rows) == 0 {
+		if !w.tg.collection && len(t.Rows) == 0 {
 			_, err := w.h.Get(ctx, w.tg.name, metav1.GetOptions{}) // kubectl's NotFound
 			if err == nil {
 				err = fmt.Errorf("%s %q not found", w.tg.mapping.Resource.Resource, w.tg.name)
@@ -113,7 +113,7 @@ func (w *watcher) initial(ctx context.Context, lo metav1.ListOptions) (string, [
 	if err != nil {
 		return "", nil, err
 	}
-	if w.tg.name != "" && len(list.Items) == 0 {
+	if !w.tg.collection && len(list.Items) == 0 {
 		_, err := w.h.Get(ctx, w.tg.name, metav1.GetOptions{})
 		return "", nil, err
 	}

@@ -1,6 +1,7 @@
 package manifest_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -19,7 +20,7 @@ items:
 ---
 metadata: {name: broken}
 `)
-	docs, err := manifest.Read([]string{"-"}, stdin)
+	docs, err := manifest.Read(context.Background(), []string{"-"}, stdin)
 	if err != nil {
 		fmt.Println(err)
 		return

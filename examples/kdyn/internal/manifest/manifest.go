@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -41,8 +42,36 @@ var extensions = []string{".json", ".yaml", ".yml"}
 // files in name order, not recursively) or "-" for stdin. A document that
 // does not parse or lacks apiVersion or kind is returned with its Err, so
 // the others can still be used; a path that cannot be read is an error.
-// Empty documents are skipped and a "List" contributes its items.
-func Read(paths []string, stdin io.Reader) ([]Doc, error) {
+// Empty documents are skipped and a "List" contributes its items. A
+// document over unstructured.DefaultMaxDocumentBytes (16 MiB) ends its
+// source with an error, so /dev/zero or an endless stdin cannot exhaust
+// memory.
+//
+// Read returns when ctx is done even if a source blocks: opening a FIFO
+// waits for a writer, and reading one or stdin waits for data. It then
+// returns ctx's error; the blocked read is abandoned (a file it opened is
+// closed, which ends a read in progress).
+func Read(ctx context.Context, paths []string, stdin io.Reader) ([]Doc, error) {
+	type result struct {
+		docs []Doc
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		docs, err := readAll(ctx, paths, stdin)
+		done <- result{docs, err}
+	}()
+	select {
+	case r := <-done:
+		return r.docs, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("reading %s: %w", strings.Join(paths, ", "), context.Cause(ctx))
+	}
+}
+
+// readAll is Read without the watch on ctx; a file it opens is closed when
+// ctx is done.
+func readAll(ctx context.Context, paths []string, stdin io.Reader) ([]Doc, error) {
 	var docs []Doc
 	for _, p := range paths {
 		if p == "-" {
@@ -58,7 +87,7 @@ func Read(paths []string, stdin io.Reader) ([]Doc, error) {
 			return nil, err
 		}
 		for _, f := range files {
-			d, err := readFile(f)
+			d, err := readFile(ctx, f)
 			if err != nil {
 				return nil, err
 			}
@@ -92,12 +121,14 @@ func expand(p string) ([]string, error) {
 	return files, nil
 }
 
-func readFile(name string) ([]Doc, error) {
+func readFile(ctx context.Context, name string) ([]Doc, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
 	defer f.Close()
+	stop := context.AfterFunc(ctx, func() { f.Close() })
+	defer stop()
 	return readStream(name, f)
 }
 

@@ -1,10 +1,14 @@
 package manifest
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -70,7 +74,7 @@ metadata: {name: no-kind}
 		t.Fatal(err)
 	}
 
-	docs, err := Read([]string{multi, js, sub, "-"}, strings.NewReader("apiVersion: v1\nkind: Namespace\nmetadata: {name: s}\n"))
+	docs, err := Read(context.Background(), []string{multi, js, sub, "-"}, strings.NewReader("apiVersion: v1\nkind: Namespace\nmetadata: {name: s}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +110,7 @@ metadata: {name: no-kind}
 		{name: "directory without manifests", path: t.TempDir(), want: "recognized file extensions are [.json .yaml .yml]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := Read([]string{tc.path}, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+			if _, err := Read(context.Background(), []string{tc.path}, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("err = %v, want one containing %q", err, tc.want)
 			}
 		})
@@ -133,4 +137,54 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestReadFIFOWithoutWriter checks that Read returns when its context is
+// done while a FIFO waits for a writer (kdyn apply -f FIFO and SIGTERM).
+func TestReadFIFOWithoutWriter(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := Read(ctx, []string{fifo}, nil)
+		done <- err
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), fifo) {
+			t.Errorf("Read = %v, want context.Canceled naming the FIFO", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("Read still blocked on the FIFO a minute after its context ended")
+	}
+}
+
+// TestReadEndlessStdin checks that an endless document on stdin ends in the
+// document bound's error, not in the process running out of memory.
+func TestReadEndlessStdin(t *testing.T) {
+	docs, err := Read(context.Background(), []string{"-"}, &repeat{line: []byte("a: " + strings.Repeat("b", 1<<10) + "\n")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(docs) != 1 || docs[0].Err == nil || !strings.Contains(docs[0].Err.Error(), "manifest document too large") {
+		t.Fatalf("docs = %+v, want one Doc with the size bound's error", docs)
+	}
+}
+
+// repeat repeats line for ever (`yes`).
+type repeat struct {
+	line []byte
+	off  int
+}
+
+func (r *repeat) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = r.line[r.off%len(r.line)]
+		r.off++
+	}
+	return len(p), nil
 }
