@@ -2,9 +2,9 @@ package faultproxy
 
 import (
 	"fmt"
-	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 )
 
 // Proxy forwards every connection accepted on its loopback address to one
@@ -13,9 +13,10 @@ type Proxy struct {
 	ln     net.Listener
 	target string
 
-	mu     sync.Mutex            // guards conns, closed
-	conns  map[net.Conn]struct{} // both ends of every open connection
+	mu     sync.Mutex                // guards conns, closed, down
+	conns  map[net.Conn]*atomic.Bool // both ends of every open connection → the pair is hung
 	closed bool
+	down   bool // new connections are closed at once
 
 	wg sync.WaitGroup // the accept loop and the copy goroutines
 }
@@ -27,7 +28,7 @@ func Start(target string) (*Proxy, error) {
 	if err != nil {
 		return nil, fmt.Errorf("faultproxy: listen: %w", err)
 	}
-	p := &Proxy{ln: ln, target: target, conns: map[net.Conn]struct{}{}}
+	p := &Proxy{ln: ln, target: target, conns: map[net.Conn]*atomic.Bool{}}
 	p.wg.Add(1)
 	go p.accept()
 	return p, nil
@@ -48,6 +49,32 @@ func (p *Proxy) DropAll() int {
 	n := len(p.conns) / 2
 	clear(p.conns)
 	return n
+}
+
+// Hang makes every open connection stop forwarding, in both directions,
+// without closing it, as a silent network failure (a dead peer behind a
+// NAT, a cable pulled) would: what arrives is read and dropped. It returns
+// how many client connections hang. New connections are forwarded as
+// usual.
+func (p *Proxy) Hang() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, hung := range p.conns {
+		hung.Store(true)
+	}
+	return len(p.conns) / 2
+}
+
+// SetDown takes the path to the server down (every open connection is
+// dropped and new ones are closed at once, as when the server is
+// unreachable) or brings it back up.
+func (p *Proxy) SetDown(down bool) {
+	p.mu.Lock()
+	p.down = down
+	p.mu.Unlock()
+	if down {
+		p.DropAll()
+	}
 }
 
 // Close stops accepting, drops every connection and waits for the proxy's
@@ -73,31 +100,54 @@ func (p *Proxy) accept() {
 			client.Close()
 			continue
 		}
-		if !p.track(client, server) {
+		hung := new(atomic.Bool)
+		if !p.track(client, server, hung) {
 			client.Close()
 			server.Close()
-			return
+			if p.isClosed() {
+				return
+			}
+			continue
 		}
 		p.wg.Add(2)
-		go p.pipe(server, client)
-		go p.pipe(client, server)
+		go p.pipe(server, client, hung)
+		go p.pipe(client, server, hung)
 	}
 }
 
-func (p *Proxy) track(a, b net.Conn) bool {
+func (p *Proxy) isClosed() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed {
+	return p.closed
+}
+
+func (p *Proxy) track(a, b net.Conn, hung *atomic.Bool) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || p.down {
 		return false
 	}
-	p.conns[a], p.conns[b] = struct{}{}, struct{}{}
+	p.conns[a], p.conns[b] = hung, hung
 	return true
 }
 
-// pipe copies from src to dst until either fails, then closes both.
-func (p *Proxy) pipe(dst, src net.Conn) {
+// pipe copies from src to dst until either fails (a cut connection ends
+// the copy; that is the point), dropping what it reads once hung; then it
+// closes both.
+func (p *Proxy) pipe(dst, src net.Conn, hung *atomic.Bool) {
 	defer p.wg.Done()
-	_, _ = io.Copy(dst, src) // a cut connection ends the copy; that is the point
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 && !hung.Load() {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
 	dst.Close()
 	src.Close()
 	p.mu.Lock()
