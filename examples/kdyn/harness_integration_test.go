@@ -53,6 +53,8 @@ func TestIntegrationKdyn(t *testing.T) {
 	t.Run("DeleteCascade", h.testDeleteCascade)
 	t.Run("Diff", h.testDiff)
 	t.Run("Tour", h.testTour)
+	t.Run("BadArguments", h.testBadArguments)
+	t.Run("ApplyEndlessInput", h.testApplyEndlessInput)
 }
 
 // harness runs the kdyn binary and the harness's kubectl with a private
