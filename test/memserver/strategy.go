@@ -81,6 +81,15 @@ func (s *Server) prepareUpdate(res *resource, sub string, old, nu object) object
 		}
 	}
 	switch {
+	case sub == "finalize":
+		out := copyObject(old)
+		spec, _ := nu["spec"].(object)
+		out["spec"] = object{"finalizers": spec["finalizers"]}
+		if spec["finalizers"] == nil {
+			out["spec"] = object{}
+		}
+		setMeta(out, "managedFields", metaOf(nu)["managedFields"])
+		return out
 	case sub == "status":
 		out := copyObject(old)
 		if st, ok := nu["status"]; ok {
@@ -97,7 +106,7 @@ func (s *Server) prepareUpdate(res *resource, sub string, old, nu object) object
 			delete(nu, "status")
 		}
 	}
-	if res.crd == nil && res.groupResource() == namespacesGR {
+	if res.crd == nil && res.groupResource() == namespacesGR && sub == "" {
 		nu["status"] = old["status"]
 		nu["spec"] = old["spec"]
 	}

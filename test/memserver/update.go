@@ -84,7 +84,7 @@ func (c *call) commitUpdateLocked(old, nu object) ([]byte, int, error) {
 		return nil, 0, apierrors.NewInternalError(err)
 	}
 	typ := watch.Modified
-	if metaString(nu, "deletionTimestamp") != "" && len(finalizersOf(nu)) == 0 {
+	if metaString(nu, "deletionTimestamp") != "" && len(finalizersOf(nu)) == 0 && !c.s.keepsOnDelete(c.res, nu) {
 		typ = watch.Deleted
 	}
 	st.commitLocked(c.gr(), c.key(), typ, rv, out)
