@@ -92,7 +92,11 @@ func (s Selector) EchoedBy(echo string) bool {
 // shardRange(key, 'start', 'end') joined by "||", with any spacing, quotes
 // ' or ", bounds "0x" hex of either case and 1 to 17 digits, every key the
 // same (KeyUID or KeyNamespace). "" is an error, since it selects
-// everything rather than a set of ranges.
+// everything rather than a set of ranges. It is more lenient than the
+// server's parser (k8s.io/apiserver/pkg/sharding.Parse, v0.37), which wants
+// single quotes and exactly 16 lowercase digits (or 0x10000000000000000),
+// so that anything the server echoes reads here; ShardSelector writes only
+// the strict form.
 func ParseSelector(str string) (Selector, error) {
 	p := &selParser{s: str}
 	var key Key

@@ -75,7 +75,7 @@ func TestParseSelector(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "server form", in: "shardRange(object.metadata.uid, '0x0000000000000000', '0x8000000000000000')", key: KeyUID, want: Ranges{half[0]}},
-		{name: "short bounds as in the API doc", in: "shardRange(object.metadata.uid, '0x0', '0x8000000000000000')", key: KeyUID, want: Ranges{half[0]}},
+		{name: "short bounds (as in the API doc; the server itself wants 16 digits)", in: "shardRange(object.metadata.uid, '0x0', '0x8000000000000000')", key: KeyUID, want: Ranges{half[0]}},
 		{name: "double quotes, no spaces, upper hex", in: `shardRange(object.metadata.namespace,"0X8000000000000000","0x10000000000000000")`, key: KeyNamespace, want: Ranges{half[1]}},
 		{name: "an or of both halves is everything", in: "shardRange(object.metadata.uid, '0x8000000000000000', '0x10000000000000000') || shardRange(object.metadata.uid, '0x0', '0x8000000000000000')", key: KeyUID, want: Ranges{Full}},
 		{name: "blank selects everything, refused", in: "", wantErr: true},
