@@ -25,6 +25,9 @@ type Client struct {
 	warnings   WarningHandler
 	userAgent  string
 	maxRetries int
+	maxBody    int64     // -1: none
+	maxEvent   int64     // -1: none
+	sleep      sleepFunc // waits between retries; a seam for tests
 }
 
 // Request is one API request. Build Path with [ResourcePath.Build] or
@@ -46,10 +49,17 @@ type Request struct {
 // Response is an open response with status < 400 (including 304 Not
 // Modified). The caller must Close Body; until then it streams, so lists and
 // watches can be decoded as they arrive.
+//
+// The body of a response that is not a watch fails a read past
+// Config.MaxResponseBytes; a watch decoder reads through [Response.Events],
+// which bounds each event.
 type Response struct {
 	StatusCode int
 	Header     http.Header
 	Body       io.ReadCloser
+
+	method, path, host string // the request, for errors
+	maxEvent           int64  // Config.MaxEventBytes in force; -1: none
 }
 
 // NewClient returns a client for cfg. It reads cfg's files (CA, client
@@ -71,6 +81,9 @@ func NewClient(cfg *Config) (*Client, error) {
 		warnings:   cfg.WarningHandler,
 		userAgent:  cfg.UserAgent,
 		maxRetries: cfg.MaxRetries,
+		maxBody:    limitValue(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
+		maxEvent:   limitValue(cfg.MaxEventBytes, DefaultMaxEventBytes),
+		sleep:      sleepCtx,
 	}
 	if c.warnings == nil {
 		c.warnings = NewWarningWriter(nil, true)
@@ -85,11 +98,11 @@ func NewClient(cfg *Config) (*Client, error) {
 		c.maxRetries = 0
 	}
 	if cfg.HTTPClient != nil {
-		c.hc = cfg.HTTPClient
+		c.hc = c.wrapClient(cfg.HTTPClient)
 		return c, nil
 	}
 	if err := c.initTransport(); err != nil {
-		return nil, fmt.Errorf("new client for %s: %w", base.Redacted(), err)
+		return nil, fmt.Errorf("new client for %s: %w", maskURL(base), err)
 	}
 	return c, nil
 }
@@ -105,7 +118,7 @@ func (c *Client) initTransport() error {
 		return err
 	}
 	c.certs, c.transport = certs, t
-	c.hc = &http.Client{Transport: t}
+	c.hc = c.wrapClient(&http.Client{Transport: t})
 	c.auth = newAuthenticator(cfg, certs)
 	if cfg.Exec != nil {
 		exec, err := newExecProvider(cfg, certs)
@@ -157,7 +170,19 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		cancel()
 		return nil, err
 	}
-	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}}, nil
+	out := &Response{StatusCode: resp.StatusCode, Header: resp.Header, method: method, path: req.Path, host: u.Host, maxEvent: c.maxEvent}
+	var body io.ReadCloser = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	if !isWatch(req.Query) && c.maxBody >= 0 {
+		tooLarge := &ResponseTooLargeError{Method: method, Path: req.Path, Host: u.Host, Limit: c.maxBody, Declared: -1}
+		if resp.ContentLength > c.maxBody {
+			body.Close()
+			tooLarge.Declared = resp.ContentLength
+			return nil, tooLarge
+		}
+		body = &limitedBody{ReadCloser: body, limit: c.maxBody, err: tooLarge}
+	}
+	out.Body = body
+	return out, nil
 }
 
 // send is the retry loop: the one place requests are retried.
@@ -175,7 +200,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, req *Reque
 		if err != nil {
 			err = unwrapURLError(err)
 			if attempt < c.maxRetries && retryableTransportError(method, err) {
-				if werr := sleepCtx(ctx, backoff(attempt)); werr != nil {
+				if werr := c.sleep(ctx, backoff(attempt)); werr != nil {
 					return nil, fmt.Errorf("%s %s on %s: %w (retrying after: %w)", method, req.Path, u.Host, werr, err)
 				}
 				continue
@@ -195,7 +220,7 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, req *Reque
 		if d, ok := retryDelay(method, resp.StatusCode, resp.Header, attempt); ok && attempt < c.maxRetries &&
 			!(req.NoRetry5xx && resp.StatusCode >= 500) {
 			drain(resp.Body)
-			if err := sleepCtx(ctx, d); err != nil {
+			if err := c.sleep(ctx, d); err != nil {
 				return nil, fmt.Errorf("%s %s on %s: HTTP %d, retry after %v: %w", method, req.Path, u.Host, resp.StatusCode, d, err)
 			}
 			continue

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"log/slog"
 	"net/http"
 	"time"
 )
@@ -55,14 +56,46 @@ type Config struct {
 	// MaxRetries bounds how often one request is retried (see [Client.Do]).
 	// 0 means [DefaultMaxRetries]; a negative value disables retries.
 	MaxRetries int
+	// MaxResponseBytes bounds the body of one response that is not a watch:
+	// a Content-Length above it is refused before the body is read, and a
+	// body (chunked, or decompressed) that grows past it fails the read
+	// with a *ResponseTooLargeError. 0 means [DefaultMaxResponseBytes]
+	// (256 MiB, see there why); a negative value removes the bound.
+	MaxResponseBytes int64
+	// MaxEventBytes bounds one event of a watch stream, whose total length
+	// is unbounded (see [Response.Events]). 0 means [DefaultMaxEventBytes];
+	// a negative value removes the bound.
+	MaxEventBytes int64
 	// WarningHandler receives the server's Warning headers. nil prints each
 	// distinct warning once to stderr; use [DiscardWarnings] to drop them.
 	WarningHandler WarningHandler
+	// Logger, when set, logs each request attempt (each retry and redirect
+	// too) at the levels [LevelRequests], [LevelHeaders] and [LevelBodies]
+	// (kubectl's -v=6, 7 and 8; see [VerbosityLevel]). Bearer tokens,
+	// passwords, client keys and the data of Secrets never appear at any
+	// level. nil logs nothing.
+	Logger *slog.Logger
+	// Observer, when set, receives an event for each request attempt (and,
+	// from the packages built on the client, for discovery cache lookups,
+	// mapper refreshes, watch reconnects and relists): see [Observer].
+	Observer Observer
+	// WrapTransport, when set, wraps kubedyn's own transport (or
+	// HTTPClient's): the wrapper runs once per attempt, each retry and each
+	// redirect included, below authentication, so it sees the request as
+	// it goes on the wire, Authorization header and all. That is its point
+	// (tracing, recording, fault injection) and its responsibility: the
+	// rule that credentials never appear covers kubedyn's own errors and
+	// logs, not what a wrapper does with them. A wrapper must not modify
+	// the request it is given (clone it first) and must be safe for
+	// concurrent use.
+	WrapTransport func(http.RoundTripper) http.RoundTripper
 	// HTTPClient, when set, is used as is for every request, for example one
 	// built by client-go's rest.HTTPClientFor. Its transport must then do TLS
 	// and authentication itself: TLS, BearerToken, BearerTokenFile,
 	// Username, Password, Exec, Impersonate and ProxyURL are ignored.
-	// Host, UserAgent, Timeout, QPS, retries and warnings still apply.
+	// Host, UserAgent, Timeout, QPS, retries, warnings, the size limits,
+	// logging, the observer, WrapTransport and the refusal of https→http
+	// redirects still apply (they wrap a copy of it).
 	HTTPClient *http.Client
 	// Namespace is the default namespace of the kubeconfig context (or the
 	// pod's namespace in-cluster); "" if none. The client does not use it;

@@ -41,13 +41,39 @@
 // Credentials never appear in an error.
 //
 // Retries live in Do alone: 429 and 503 with Retry-After are retried for any
-// verb after the server's delay; connection resets and other 5xx for GET
+// verb after the server's delay, capped at [MaxRetryAfter]; connection resets and other 5xx for GET
 // only, with jittered exponential backoff; at most [Config.MaxRetries] times,
 // every wait bounded by ctx. [Request.NoRetry5xx] returns 5xx answers of one
 // request at once (discovery uses it for the group-versions of aggregated
 // APIServices, whose down backends answer 503). The server's Warning headers go to
 // [Config.WarningHandler] (by default each distinct warning is printed once
 // to stderr).
+//
+// # Hostile and broken servers
+//
+// A response body is bounded: [Config.MaxResponseBytes] (default
+// [DefaultMaxResponseBytes], 256 MiB) for one response, refused at once when
+// its Content-Length says more, cut with a *[ResponseTooLargeError] when a
+// chunked or compressed body grows past it; a watch stream is bounded per
+// event instead ([Config.MaxEventBytes], [Response.Events]). A redirect from
+// https to plain http is refused ([RedirectError]): it would send
+// credentials in clear text. Errors print URLs with userinfo and query
+// values masked.
+//
+// # Secrets
+//
+// Credentials never appear in errors or in kubedyn's logs, and [Config],
+// [TLSConfig], [ExecConfig], the kubeconfig entries and [Client] format
+// themselves with secrets redacted for every fmt verb (and for log/slog).
+// [Config.WrapTransport] is the exception by design: a wrapper sees the
+// requests as sent, Authorization header included.
+//
+// # Observing
+//
+// [Config.Logger] logs each request attempt through log/slog at kubectl's
+// verbosity levels ([VerbosityLevel]); [Config.Observer] receives an [Event]
+// per request attempt, and the packages built on the client report cache,
+// mapper and watch events through [Client.Observe].
 //
 // A caller that already has an authenticated *http.Client (for example from
 // client-go's rest.HTTPClientFor) sets [Config.HTTPClient] and keeps the

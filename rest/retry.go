@@ -15,7 +15,8 @@ import (
 // The retry policy of [Client.Do], in one place:
 //
 //   - 429 and 503 with a Retry-After header are retried for any verb: the
-//     server says it did not act on the request. The wait is the server's.
+//     server says it did not act on the request. The wait is the server's,
+//     capped at MaxRetryAfter.
 //   - Connection resets, unexpected EOFs and other 5xx answers are retried
 //     for GET only (other verbs may have taken effect), with exponential
 //     backoff and full jitter.
@@ -27,12 +28,21 @@ const (
 	backoffMax  = 5 * time.Second
 )
 
+// MaxRetryAfter caps the wait a server's Retry-After header asks for: 30
+// seconds. API Priority and Fairness answers 429 with Retry-After of a few
+// seconds at most; a server asking for more is down or broken, and obeying
+// "Retry-After: 1000000" would hang a CLI for 277 hours. After the capped
+// wait the request is retried as usual, so a server that keeps asking is
+// given at most MaxRetries × 30 s (2.5 minutes with the default retries)
+// before its error is returned; ctx and Config.Timeout bound it sooner.
+const MaxRetryAfter = 30 * time.Second
+
 // retryDelay says whether a response with status code status to a request
 // with method should be retried after attempt (0 for the first), and after
 // how long.
 func retryDelay(method string, status int, h http.Header, attempt int) (time.Duration, bool) {
 	if d, ok := retryAfter(h, time.Now()); ok && (status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable) {
-		return d, true
+		return min(d, MaxRetryAfter), true
 	}
 	if method == http.MethodGet && status >= 500 && status != http.StatusNotImplemented && status != http.StatusHTTPVersionNotSupported {
 		return backoff(attempt), true
@@ -56,15 +66,16 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return max(0, t.Sub(now)), true
 }
 
-// retryAfterSeconds parses a delay-seconds Retry-After header.
+// retryAfterSeconds parses a delay-seconds Retry-After header. A number too
+// large for an int counts as 1<<20 seconds (the caller caps the wait).
 func retryAfterSeconds(h http.Header) (int, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
+	if v == "" || strings.Trim(v, "0123456789") != "" {
 		return 0, false
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 || n > 1<<20 {
-		return 0, false
+	if err != nil || n > 1<<20 {
+		return 1 << 20, true // all digits: out of range, not malformed
 	}
 	return n, true
 }
@@ -105,6 +116,9 @@ func retryableTransportError(method string, err error) bool {
 	}
 	return false
 }
+
+// sleepFunc waits d or until ctx is done; the client's seam for tests.
+type sleepFunc func(ctx context.Context, d time.Duration) error
 
 // sleepCtx waits d or until ctx is done, whichever is first.
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -27,13 +27,13 @@ func parseHost(host string) (*url.URL, error) {
 	}
 	switch {
 	case u.User != nil:
-		return nil, fmt.Errorf("server URL %s must not contain credentials: use Config.Username/Password or BearerToken", u.Redacted())
+		return nil, fmt.Errorf("server URL %s must not contain credentials: use Config.Username/Password or BearerToken", maskURL(u))
 	case u.Scheme != "https" && u.Scheme != "http":
-		return nil, fmt.Errorf("server URL %s: scheme must be https or http", u.Redacted())
+		return nil, fmt.Errorf("server URL %s: scheme must be https or http", maskURL(u))
 	case u.Host == "":
-		return nil, fmt.Errorf("server URL %s has no host", u.Redacted())
+		return nil, fmt.Errorf("server URL %s has no host", maskURL(u))
 	case u.RawQuery != "" || u.Fragment != "":
-		return nil, fmt.Errorf("server URL %s must not have a query or fragment", u.Redacted())
+		return nil, fmt.Errorf("server URL %s must not have a query or fragment", maskURL(u))
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -57,7 +57,7 @@ func proxyFunc(proxyURL string) (func(*http.Request) (*url.URL, error), error) {
 	switch u.Scheme {
 	case "http", "https", "socks5", "socks5h":
 	default:
-		return nil, fmt.Errorf("proxy URL %s: scheme must be http, https, socks5 or socks5h", u.Redacted())
+		return nil, fmt.Errorf("proxy URL %s: scheme must be http, https, socks5 or socks5h", maskURL(u))
 	}
 	return http.ProxyURL(u), nil
 }
