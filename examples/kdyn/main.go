@@ -89,6 +89,8 @@ and a dynamic client, with no compiled-in types. Its output matches kubectl 1.36
 		newPatchCommand(s),
 		newDeleteCommand(s),
 		newDiffCommand(s),
+		newExplainCommand(s),
+		newBlameCommand(s),
 	)
 	return root
 }
