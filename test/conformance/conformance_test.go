@@ -2,9 +2,12 @@ package conformance
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -145,6 +148,7 @@ func runScenario(t *testing.T, s Scenario, real *Shared, mem func(*testing.T) *S
 			t.Fatal(err)
 		}
 		want = got
+		dump(t, "kube-apiserver", s.Name, got, nil)
 		if record {
 			if err := writeGolden(s.Name, got); err != nil {
 				t.Fatal(err)
@@ -164,6 +168,7 @@ func runScenario(t *testing.T, s Scenario, real *Shared, mem func(*testing.T) *S
 	if err == nil {
 		got, err = canonical(got)
 	}
+	dump(t, "memserver", s.Name, got, err)
 	var o outcome
 	switch {
 	case wantErr != nil:
@@ -210,5 +215,30 @@ func checkOutcomes(t *testing.T, results map[string]outcome) {
 	}
 	if len(results) == len(Scenarios()) && ratio < 0.95 {
 		t.Errorf("memserver matches %.1f%% of the scenarios, want at least 95%%", 100*ratio)
+	}
+}
+
+// dump writes rec (or err) under $KUBEDYN_CONFORMANCE_DUMP/server/, for
+// reading what a server answered.
+func dump(t *testing.T, server, name string, rec Record, err error) {
+	dir := os.Getenv("KUBEDYN_CONFORMANCE_DUMP")
+	if dir == "" {
+		return
+	}
+	if err != nil {
+		rec = Record{Steps: []Step{{Op: "run failed: " + err.Error()}}}
+	}
+	path := filepath.Join(dir, server, filepath.FromSlash(name)+".json")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Error(err)
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(rec)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Error(err)
 	}
 }

@@ -64,6 +64,9 @@ func canonical(rec Record) (Record, error) {
 	return out, err
 }
 
+// lookupEnv is os.LookupEnv.
+func lookupEnv(name string) (string, bool) { return os.LookupEnv(name) }
+
 // truthy reads a boolean environment variable.
 func truthy(name string) bool {
 	switch strings.ToLower(strings.TrimSpace(os.Getenv(name))) {

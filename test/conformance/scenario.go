@@ -84,6 +84,9 @@ func labelled(u *unstructured.Unstructured, labels map[string]string) *unstructu
 func (r *rec) widget(name string, spec map[string]any) *unstructured.Unstructured {
 	gvr, err := r.t.Widgets(r.ctx)
 	r.setup(err)
+	if spec == nil {
+		return obj(gvr.GroupVersion().String(), "Widget", name, nil)
+	}
 	return obj(gvr.GroupVersion().String(), "Widget", name, map[string]any{"spec": spec})
 }
 
