@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -96,23 +97,47 @@ func newAPIVersionsCommand(s *session) *cobra.Command {
 	return &cobra.Command{
 		Use:   "api-versions",
 		Short: "Print the supported API versions on the server, in the form of \"group/version\"",
-		Args:  noArgs,
+		Long: `Print the supported API versions on the server, in the form of
+"group/version". As kubectl, a group-version that aggregated discovery
+reports Stale (its APIService's backend does not answer) is left out, and
+named on stderr; with legacy discovery it is listed (the server lists it).`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := s.connect(); err != nil {
 				return err
 			}
-			groups, err := s.disc.ServerGroups(cmdContext(cmd))
-			if err != nil {
-				return fmt.Errorf("couldn't get available api versions from server: %w", err)
-			}
-			versions := metav1.ExtractGroupVersions(groups)
-			sort.Strings(versions)
-			for _, v := range versions {
-				fmt.Fprintln(s.out, v)
-			}
-			return nil
+			return runAPIVersions(cmdContext(cmd), s)
 		},
 	}
+}
+
+// runAPIVersions prints every group-version the server lists but those
+// aggregated discovery reports Stale, and warns about each failure.
+func runAPIVersions(ctx context.Context, s *session) error {
+	groups, _, err := s.disc.ServerGroupsAndResources(ctx)
+	var partial *discovery.PartialError
+	if err != nil && !errors.As(err, &partial) {
+		return fmt.Errorf("couldn't get available api versions from server: %w", err)
+	}
+	var versions []string
+	for _, g := range groups {
+		for _, v := range g.Versions {
+			gv, perr := schema.ParseGroupVersion(v.GroupVersion)
+			var stale *discovery.StaleError
+			if perr == nil && partial != nil && errors.As(partial.Failed[gv], &stale) {
+				continue
+			}
+			versions = append(versions, v.GroupVersion)
+		}
+	}
+	sort.Strings(versions)
+	for _, v := range versions {
+		fmt.Fprintln(s.out, v)
+	}
+	if partial != nil {
+		warnPartial(s, partial)
+	}
+	return nil
 }
 
 // noArgs refuses positional arguments with kubectl's message.

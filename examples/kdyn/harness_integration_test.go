@@ -32,7 +32,7 @@ func TestMain(m *testing.M) { cluster.Main(m) }
 
 // TestIntegrationKdyn builds kdyn once and runs every command against the
 // real control plane, most of them side by side with the harness's kubectl
-// 1.36.3 on the same objects.
+// (test/cluster's reference, 1.37) on the same objects.
 func TestIntegrationKdyn(t *testing.T) {
 	env := cluster.Get(t)
 	h := newHarness(t, env)
@@ -40,6 +40,9 @@ func TestIntegrationKdyn(t *testing.T) {
 	t.Run("APIResources", h.testAPIResources)
 	t.Run("APIResourcesPartial", h.testAPIResourcesPartial)
 	t.Run("APIVersions", h.testAPIVersions)
+	t.Run("APIVersionsStale", h.testAPIVersionsStale)
+	t.Run("Explain", h.testExplain)
+	t.Run("Blame", h.testBlame)
 	t.Run("Get", h.testGet)
 	t.Run("GetErrors", h.testGetErrors)
 	t.Run("Watch", h.testWatch)
@@ -130,7 +133,7 @@ func (h *harness) kdynIn(t *testing.T, stdin string, args ...string) result {
 	return h.exec(t, h.bin, stdin, args...)
 }
 
-// kubectl runs the harness's kubectl 1.36.3. Its klog diagnostics are
+// kubectl runs the harness's reference kubectl (test/cluster's Binaries, 1.37). Its klog diagnostics are
 // dropped from stderr: they carry a timestamp and a pid, and with legacy
 // discovery kubectl logs every group-version it could not discover
 // ("E1123 16:30:00.000000 1234 memcache.go:265] couldn't get resource
@@ -192,7 +195,7 @@ func (h *harness) sameAsKubectl(t *testing.T, stdoutOnly bool, args ...string) r
 			}
 		}
 	}
-	t.Fatalf("kdyn %s differs from kubectl 1.36.3 (-kubectl +kdyn):\n%s", strings.Join(args, " "), cmp.Diff(k2, kd))
+	t.Fatalf("kdyn %s differs from the reference kubectl (-kubectl +kdyn):\n%s", strings.Join(args, " "), cmp.Diff(k2, kd))
 	return kd
 }
 

@@ -73,7 +73,7 @@ func newRootCommand(s *session) *cobra.Command {
 		Use:   "kdyn",
 		Short: "kdyn talks to any Kubernetes API server about any resource, built-in or custom",
 		Long: `kdyn is a kubectl-like client built on kubedyn: discovery, a REST mapper
-and a dynamic client, with no compiled-in types. Its output matches kubectl 1.36's.`,
+and a dynamic client, with no compiled-in types. Its output matches kubectl 1.37's.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
