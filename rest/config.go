@@ -85,7 +85,9 @@ type Config struct {
 	// it goes on the wire, Authorization header and all. That is its point
 	// (tracing, recording, fault injection) and its responsibility: the
 	// rule that credentials never appear covers kubedyn's own errors and
-	// logs, not what a wrapper does with them. A wrapper must not modify
+	// logs, not what a wrapper does with them. Over a Config.HTTPClient the
+	// wrapper runs above that client's transport, so it does not see the
+	// credentials that transport adds. A wrapper must not modify
 	// the request it is given (clone it first) and must be safe for
 	// concurrent use.
 	WrapTransport func(http.RoundTripper) http.RoundTripper
