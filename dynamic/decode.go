@@ -45,18 +45,9 @@ func newEventReader(r io.Reader) func() (watch.Event, error) {
 		if err != nil {
 			return watch.Event{}, err
 		}
-		switch t := watch.EventType(typ); t {
-		case watch.Added, watch.Modified, watch.Deleted, watch.Bookmark:
-			return watch.Event{Type: t, Object: obj}, nil
-		case watch.Error:
-			status := &metav1.Status{}
-			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, status); err != nil {
-				return watch.Event{}, fmt.Errorf("ERROR event without a Status: %w", err)
-			}
-			return watch.Event{Type: watch.Error, Object: status}, nil
-		default:
-			return watch.Event{}, fmt.Errorf("unknown watch event type %q", typ)
-		}
+		return eventOf(typ, func() (runtime.Object, error) { return obj, nil }, func(st *metav1.Status) error {
+			return runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, st)
+		})
 	}
 }
 
@@ -69,21 +60,31 @@ func newEventReaderOf(r io.Reader, decode func([]byte) (runtime.Object, error)) 
 		if err != nil {
 			return watch.Event{}, err
 		}
-		switch t := watch.EventType(typ); t {
-		case watch.Added, watch.Modified, watch.Deleted, watch.Bookmark:
-			obj, err := decode(raw)
-			if err != nil {
-				return watch.Event{}, fmt.Errorf("%s event: %w", t, err)
+		return eventOf(typ, func() (runtime.Object, error) { return decode(raw) }, func(st *metav1.Status) error {
+			if err := json.Unmarshal(raw, st); err != nil {
+				return fmt.Errorf("%w (object %q)", err, rest.Snippet(raw, 200))
 			}
-			return watch.Event{Type: t, Object: obj}, nil
-		case watch.Error:
-			status := &metav1.Status{}
-			if err := json.Unmarshal(raw, status); err != nil {
-				return watch.Event{}, fmt.Errorf("ERROR event: %w (object %q)", err, rest.Snippet(raw, 200))
-			}
-			return watch.Event{Type: watch.Error, Object: status}, nil
-		default:
-			return watch.Event{}, fmt.Errorf("unknown watch event type %q", typ)
-		}
+			return nil
+		})
 	}
+}
+
+// eventOf makes the event of type typ: its object from obj, or for ERROR
+// a Status from status.
+func eventOf(typ string, obj func() (runtime.Object, error), status func(*metav1.Status) error) (watch.Event, error) {
+	switch t := watch.EventType(typ); t {
+	case watch.Added, watch.Modified, watch.Deleted, watch.Bookmark:
+		o, err := obj()
+		if err != nil {
+			return watch.Event{}, fmt.Errorf("%s event: %w", t, err)
+		}
+		return watch.Event{Type: t, Object: o}, nil
+	case watch.Error:
+		st := &metav1.Status{}
+		if err := status(st); err != nil {
+			return watch.Event{}, fmt.Errorf("ERROR event without a Status: %w", err)
+		}
+		return watch.Event{Type: watch.Error, Object: st}, nil
+	}
+	return watch.Event{}, fmt.Errorf("unknown watch event type %q", typ)
 }

@@ -56,8 +56,8 @@ func TestParseCRD(t *testing.T) {
 			want: crdState{Group: "ex.com"},
 		},
 		{
-			name:    "wrong types are named",
-			js:      `{"metadata":{"name":"x"},"spec":{"group":7,"versions":[{"name":["v1"]}],"names":{"shortNames":"gd"}}}`,
+			name: "wrong types are named",
+			js:   `{"metadata":{"name":"x"},"spec":{"group":7,"versions":[{"name":["v1"]}],"names":{"shortNames":"gd"}}}`,
 			wantErr: `customresourcedefinition "x": unstructured: get "spec.group": at spec.group: found the number 7, not a string: wrong type; ` +
 				`unstructured: get "spec.names.shortNames": at spec.names.shortNames: found the string "gd", not a list: wrong type; ` +
 				`unstructured: get "spec.versions[0].name": at spec.versions[0].name: found a list (1 elements), not a string: wrong type`,

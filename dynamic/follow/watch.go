@@ -26,8 +26,10 @@ type source struct {
 
 func (f *Follower) sources() []*source {
 	return []*source{
-		{gvr: CustomResourceDefinitions, diff: diffCRD},
-		{gvr: APIServices, diff: diffAPIService},
+		{gvr: CustomResourceDefinitions, diff: diffOf(CustomResourceDefinitions.Resource, parseCRD, crdChange,
+			func(s crdState) (string, []schema.GroupVersionResource) { return s.Group, s.served() })},
+		{gvr: APIServices, diff: diffOf(APIServices.Resource, parseAPIService, apiServiceChange,
+			func(s apiServiceState) (string, []schema.GroupVersionResource) { return s.Group, nil })},
 	}
 }
 
@@ -168,62 +170,35 @@ func (f *Follower) markSynced(s *source) {
 	}
 }
 
-// diffCRD is source.diff for CustomResourceDefinitions.
-func diffCRD(name string, old any, obj *unstructured.Unstructured) (*Change, expectation, any, error) {
-	var prev, cur *crdState
-	if o, ok := old.(crdState); ok {
-		prev = &o
-	}
-	if obj != nil {
-		st, err := parseCRD(obj)
-		if err != nil {
-			return nil, expectation{}, nil, err
+// diffOf makes a source.diff from a parser of states of resource, the
+// function that compares two states, and the group and resources a state
+// names.
+func diffOf[S any](resource string, parse func(*unstructured.Unstructured) (S, error),
+	change func(prev, cur *S) (Reason, expectation, bool), names func(S) (string, []schema.GroupVersionResource),
+) func(string, any, *unstructured.Unstructured) (*Change, expectation, any, error) {
+	return func(name string, old any, obj *unstructured.Unstructured) (*Change, expectation, any, error) {
+		var prev, cur *S
+		if o, ok := old.(S); ok {
+			prev = &o
 		}
-		cur = &st
-	}
-	reason, exp, changed := crdChange(prev, cur)
-	var state any
-	if cur != nil {
-		state = *cur
-	}
-	if !changed {
-		return nil, exp, state, nil
-	}
-	c := &Change{Reason: reason, Object: describe(CustomResourceDefinitions.Resource, name)}
-	if cur != nil {
-		c.Group, c.Resources = cur.Group, cur.served()
-	} else {
-		c.Group = prev.Group
-	}
-	return c, exp, state, nil
-}
-
-// diffAPIService is source.diff for APIServices.
-func diffAPIService(name string, old any, obj *unstructured.Unstructured) (*Change, expectation, any, error) {
-	var prev, cur *apiServiceState
-	if o, ok := old.(apiServiceState); ok {
-		prev = &o
-	}
-	if obj != nil {
-		st, err := parseAPIService(obj)
-		if err != nil {
-			return nil, expectation{}, nil, err
+		var state any
+		if obj != nil {
+			st, err := parse(obj)
+			if err != nil {
+				return nil, expectation{}, nil, err
+			}
+			cur, state = &st, st
 		}
-		cur = &st
+		reason, exp, changed := change(prev, cur)
+		if !changed {
+			return nil, exp, state, nil
+		}
+		c := &Change{Reason: reason, Object: describe(resource, name)}
+		if cur != nil {
+			c.Group, c.Resources = names(*cur)
+		} else {
+			c.Group, _ = names(*prev)
+		}
+		return c, exp, state, nil
 	}
-	reason, exp, changed := apiServiceChange(prev, cur)
-	var state any
-	if cur != nil {
-		state = *cur
-	}
-	if !changed {
-		return nil, exp, state, nil
-	}
-	c := &Change{Reason: reason, Object: describe(APIServices.Resource, name)}
-	if cur != nil {
-		c.Group = cur.Group
-	} else {
-		c.Group = prev.Group
-	}
-	return c, exp, state, nil
 }

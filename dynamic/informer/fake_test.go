@@ -16,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubedyn/kubedyn/dynamic"
+	"github.com/kubedyn/kubedyn/dynamic/internal/listwatch"
 	"github.com/kubedyn/kubedyn/rest"
 )
 
@@ -62,9 +63,9 @@ func (f *fakeSource) setGone(gone bool) {
 	f.gone = gone
 }
 
-func (f *fakeSource) source() source[*unstructured.Unstructured] {
-	return source[*unstructured.Unstructured]{
-		list: func(ctx context.Context, opts metav1.ListOptions) ([]*unstructured.Unstructured, string, string, error) {
+func (f *fakeSource) source() listwatch.Source[*unstructured.Unstructured] {
+	return listwatch.Source[*unstructured.Unstructured]{
+		List: func(ctx context.Context, opts metav1.ListOptions) ([]*unstructured.Unstructured, string, string, error) {
 			f.mu.Lock()
 			defer f.mu.Unlock()
 			f.lists++
@@ -78,7 +79,7 @@ func (f *fakeSource) source() source[*unstructured.Unstructured] {
 			sortObjects(out)
 			return out, f.listRV, "", nil
 		},
-		watch: func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
+		Watch: func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 			f.mu.Lock()
 			gone := f.gone
 			f.mu.Unlock()

@@ -58,7 +58,7 @@ func (i *Informer[T]) served(ctx context.Context) (bool, error) {
 	gvr := i.h.GroupVersionResource()
 	if i.opts.Discovery == nil {
 		o := metav1.ListOptions{LabelSelector: i.opts.LabelSelector, FieldSelector: i.opts.FieldSelector, Limit: 1}
-		_, _, _, err := i.src.list(ctx, o)
+		_, _, _, err := i.src.List(ctx, o)
 		if apierrors.IsNotFound(err) {
 			return false, nil
 		}

@@ -10,7 +10,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubedyn/kubedyn/dynamic"
 	"github.com/kubedyn/kubedyn/dynamic/internal/listwatch"
@@ -123,7 +122,7 @@ type Notifier interface {
 type Informer[T Object] struct {
 	h     *dynamic.ResourceHandle
 	opts  Options[T]
-	src   source[T]
+	src   listwatch.Source[T]
 	store *store[T]
 
 	mu        sync.Mutex // guards listeners, state, stateErr, synced, started, failing, streamOff
@@ -140,7 +139,7 @@ type Informer[T Object] struct {
 // New returns an informer of the objects of h (in h's namespace, or in all
 // namespaces when h has none).
 func New(h *dynamic.ResourceHandle, opts Options[*unstructured.Unstructured]) *Informer[*unstructured.Unstructured] {
-	return newInformer(h, opts, unstructuredSource(h))
+	return newInformer(h, opts, listwatch.UnstructuredSource(h.List, h.Watch))
 }
 
 // NewMetadata returns an informer of the metadata of h's objects
@@ -148,10 +147,10 @@ func New(h *dynamic.ResourceHandle, opts Options[*unstructured.Unstructured]) *I
 // status), listed and watched with the server's metadata view, for
 // consumers that need only names, labels, owners or finalizers.
 func NewMetadata(h *dynamic.ResourceHandle, opts Options[*metav1.PartialObjectMetadata]) *Informer[*metav1.PartialObjectMetadata] {
-	return newInformer(h, opts, metadataSource(h))
+	return newInformer(h, opts, listwatch.MetadataSource(h.ListMetadata, h.WatchMetadata))
 }
 
-func newInformer[T Object](h *dynamic.ResourceHandle, opts Options[T], src source[T]) *Informer[T] {
+func newInformer[T Object](h *dynamic.ResourceHandle, opts Options[T], src listwatch.Source[T]) *Informer[T] {
 	if opts.MaxBackoff <= 0 {
 		opts.MaxBackoff = 30 * time.Second
 	}
@@ -392,20 +391,4 @@ func (i *Informer[T]) prepare(obj T) (T, error) {
 		leanObject(obj)
 	}
 	return obj, nil
-}
-
-// source lists and watches one resource in one representation.
-type source[T Object] struct {
-	list  func(ctx context.Context, opts metav1.ListOptions) (items []T, rv, cont string, err error)
-	watch func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error)
-}
-
-func unstructuredSource(h *dynamic.ResourceHandle) source[*unstructured.Unstructured] {
-	s := listwatch.UnstructuredSource(h.List, h.Watch)
-	return source[*unstructured.Unstructured]{list: s.List, watch: s.Watch}
-}
-
-func metadataSource(h *dynamic.ResourceHandle) source[*metav1.PartialObjectMetadata] {
-	s := listwatch.MetadataSource(h.ListMetadata, h.WatchMetadata)
-	return source[*metav1.PartialObjectMetadata]{list: s.List, watch: s.Watch}
 }

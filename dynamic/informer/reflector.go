@@ -31,7 +31,7 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 	i.mu.Lock()
 	streaming := !i.opts.DisableStreamingList && !i.streamOff
 	i.mu.Unlock()
-	err := listwatch.Run(ctx, listwatch.Source[T]{List: i.src.list, Watch: i.src.watch}, listwatch.Options[T]{
+	err := listwatch.Run(ctx, i.src, listwatch.Options[T]{
 		LabelSelector: i.opts.LabelSelector, FieldSelector: i.opts.FieldSelector,
 		StreamingList: streaming, InitialEventsTimeout: i.opts.InitialEventsTimeout,
 		FirstBackoff: 200 * time.Millisecond, MaxBackoff: i.opts.MaxBackoff,
