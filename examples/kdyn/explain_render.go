@@ -32,7 +32,7 @@ func renderExplain(f *explain.Field, isField, recursive bool, maxDepth int) stri
 		desc = "<empty>"
 	}
 	b.WriteString("DESCRIPTION:\n" + printer.Indent(4, printer.Wrap(desc, 76)) + "\n")
-	if d := f.ExternalDocs; d != nil && (d.Description != "" || d.URL != "") {
+	if d := f.ExternalDocs; d != nil {
 		b.WriteString("\nEXTERNAL DOCS:\n")
 		if d.Description != "" {
 			b.WriteString(printer.Indent(4, printer.Wrap(d.Description, 76)) + "\n")
