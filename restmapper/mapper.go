@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
+
+	"github.com/kubedyn/kubedyn/rest"
 )
 
 // Options tunes a Mapper. The zero value is usable.
@@ -24,6 +26,11 @@ type Options struct {
 	// belongs to lower-priority resources, e.g.
 	//   short name "po" could also match lower priority resource podwidgets.example.com
 	Warn func(string)
+	// Observer, if set, receives a rest.MapperRefreshEvent for each
+	// discovery run (full or of one group) the Mapper makes; usually the
+	// same observer as the rest.Config's. Runs shared by several callers
+	// are reported once.
+	Observer rest.Observer
 }
 
 func (o Options) withDefaults() Options {
@@ -68,7 +75,7 @@ func (m *Mapper) WithContext(ctx context.Context) *Mapper {
 // the result. On partial failure it keeps serving the last good data of the
 // failed group-versions and returns an error naming them.
 func (m *Mapper) Refresh(ctx context.Context) error {
-	_, err := m.st.refreshAll(ctx, m.st.snap.Load(), true)
+	_, err := m.st.refreshAll(ctx, m.st.snap.Load(), true, "Refresh")
 	return err
 }
 
@@ -91,6 +98,15 @@ func (m *Mapper) Index(ctx context.Context) (*Index, error) {
 		return nil, err
 	}
 	return &Index{s: s}, nil
+}
+
+// missName is a miss key without its kind prefix ("s:", "r:", "k:"), for
+// an event's reason.
+func missName(key string) string {
+	if len(key) > 2 && key[1] == ':' {
+		return key[2:]
+	}
+	return key
 }
 
 // miss says how to retry a lookup that found nothing: key names it in the
@@ -127,7 +143,7 @@ func lookup[T any](ctx context.Context, st *state, f func(*snapshot) (T, bool, e
 	if ms.group != "" && !ms.full {
 		ns, rerr = st.refreshGroup(ctx, s, ms.group)
 	} else {
-		ns, rerr = st.refreshAll(ctx, s, false)
+		ns, rerr = st.refreshAll(ctx, s, false, "no match for "+missName(ms.key))
 	}
 	if ns == nil {
 		st.remember(ms.key) // the server failed: do not ask again at once

@@ -10,6 +10,8 @@ import (
 	"golang.org/x/sync/singleflight"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubedyn/kubedyn/rest"
 )
 
 // state is shared by a Mapper and every copy WithContext makes.
@@ -44,7 +46,11 @@ func (st *state) current(ctx context.Context) (s *snapshot, ran bool, err error)
 		return s, false, nil
 	}
 	old := st.snap.Load()
-	s, err = st.refreshAll(ctx, old, old != nil)
+	reason := "first use"
+	if old != nil {
+		reason = "Reset"
+	}
+	s, err = st.refreshAll(ctx, old, old != nil, reason)
 	if s != nil {
 		return s, true, nil // a partial run still answers; Refresh reports it
 	}
@@ -55,8 +61,9 @@ func (st *state) current(ctx context.Context) (s *snapshot, ran bool, err error)
 // the result. seen is the snapshot the caller missed on: if a newer one is
 // already published it is returned without I/O. Unless force is set, a run
 // starts at most once per MinRefreshInterval: a caller that comes sooner
-// waits for the interval (or its ctx) and then shares the next run.
-func (st *state) refreshAll(ctx context.Context, seen *snapshot, force bool) (*snapshot, error) {
+// waits for the interval (or its ctx) and then shares the next run. reason
+// says why, for Options.Observer.
+func (st *state) refreshAll(ctx context.Context, seen *snapshot, force bool, reason string) (*snapshot, error) {
 	if cur := st.snap.Load(); cur != nil && cur != seen {
 		return cur, nil
 	}
@@ -69,7 +76,10 @@ func (st *state) refreshAll(ctx context.Context, seen *snapshot, force bool) (*s
 		if cur := st.snap.Load(); cur != nil && cur != seen {
 			return cur, nil
 		}
-		return st.fetchAll(context.WithoutCancel(ctx))
+		start := time.Now()
+		s, err := st.fetchAll(context.WithoutCancel(ctx))
+		st.observe(rest.MapperRefreshEvent{Reason: reason, Duration: time.Since(start), Err: err})
+		return s, err
 	})
 	select {
 	case r := <-ch:
@@ -163,10 +173,17 @@ func (st *state) refreshGroup(ctx context.Context, seen *snapshot, name string) 
 	ch := st.flights.DoChan("g/"+name, func() (any, error) {
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), st.opts.RefreshTimeout)
 		defer cancel()
+		start := time.Now()
+		var err error
+		defer func() {
+			st.observe(rest.MapperRefreshEvent{Reason: "no match in group " + name, Groups: []string{name}, Duration: time.Since(start), Err: err})
+		}()
 		if inv, ok := st.src.(Invalidator); ok {
 			inv.Invalidate(name)
 		}
-		g, lists, err := st.src.ServerGroupAndResources(fctx, name)
+		var g *metav1.APIGroup
+		var lists []*metav1.APIResourceList
+		g, lists, err = st.src.ServerGroupAndResources(fctx, name)
 		if apierrors.IsNotFound(err) {
 			return seen, nil
 		}
@@ -181,6 +198,13 @@ func (st *state) refreshGroup(ctx context.Context, seen *snapshot, name string) 
 		return s, r.Err
 	case <-ctx.Done():
 		return nil, fmt.Errorf("restmapper: waiting for discovery of group %q: %w", name, ctx.Err())
+	}
+}
+
+// observe reports ev to Options.Observer, if any.
+func (st *state) observe(ev rest.MapperRefreshEvent) {
+	if st.opts.Observer != nil {
+		st.opts.Observer.Observe(ev)
 	}
 }
 
