@@ -112,7 +112,7 @@
 // each into a Selector for its key: it sends ShardSelector on list and
 // watch when the server echoes it, filters with Matches otherwise, delivers
 // deletes for held objects that left the ranges before OnChange returns,
-// and lists the ranges gained. OnChange runs on Run's goroutine: renewals
+// and lists the ranges gained (Delta gives both halves of a change). OnChange runs on Run's goroutine: renewals
 // wait for it, so it must hand slow work (the list of a gained range) to
 // another goroutine.
 //

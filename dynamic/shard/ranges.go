@@ -284,3 +284,9 @@ func Assign(members []string) map[string]Range {
 	}
 	return out
 }
+
+// Delta is what changed from prev to next (both canonical): the hashes
+// gained, to list, and the hashes lost, whose objects to drop.
+func Delta(prev, next Ranges) (gained, lost Ranges) {
+	return next.Subtract(prev), prev.Subtract(next)
+}

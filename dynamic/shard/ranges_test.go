@@ -236,3 +236,29 @@ func BenchmarkRangesContains(b *testing.B) {
 		_ = rs.Contains(h)
 	}
 }
+
+func TestDelta(t *testing.T) {
+	thirds, quarters := Split(3), Split(4)
+	tests := []struct {
+		name         string
+		prev, next   Ranges
+		gained, lost Ranges
+	}{
+		{name: "first ranges", prev: nil, next: Ranges{Full}, gained: Ranges{Full}},
+		{name: "stopped", prev: Ranges{Full}, next: nil, lost: Ranges{Full}},
+		{name: "unchanged", prev: Ranges{thirds[1]}, next: Ranges{thirds[1]}},
+		{name: "a fourth member joined: the middle third becomes the second quarter",
+			prev:   Ranges{thirds[1]},
+			next:   Ranges{quarters[1]},
+			gained: Ranges{{Start: quarters[1].Start, Last: thirds[1].Start - 1}},
+			lost:   Ranges{{Start: quarters[1].Last + 1, Last: thirds[1].Last}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			gained, lost := Delta(tc.prev, tc.next)
+			if diff := cmp.Diff([]Ranges{tc.gained, tc.lost}, []Ranges{gained, lost}); diff != "" {
+				t.Errorf("[gained, lost] (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
