@@ -69,7 +69,11 @@ func TestConfigValidate(t *testing.T) {
 		{name: "group not a label value", change: func(c *Config) { c.Group = "a/b" }, wantErr: "not a label value"},
 		{name: "no identity", change: func(c *Config) { c.Identity = "" }, wantErr: "no Identity"},
 		{name: "identity not a name", change: func(c *Config) { c.Identity = "Pod_1" }, wantErr: "not a DNS subdomain"},
-		{name: "lease under a second", change: func(c *Config) { c.LeaseDuration = time.Millisecond * 900; c.RenewDeadline = 500 * time.Millisecond; c.RetryPeriod = 100 * time.Millisecond }, wantErr: "under one second"},
+		{name: "lease under a second", change: func(c *Config) {
+			c.LeaseDuration = time.Millisecond * 900
+			c.RenewDeadline = 500 * time.Millisecond
+			c.RetryPeriod = 100 * time.Millisecond
+		}, wantErr: "under one second"},
 		{name: "deadline not shorter", change: func(c *Config) { c.RenewDeadline = c.LeaseDuration }, wantErr: "RenewDeadline"},
 		{name: "retry not shorter", change: func(c *Config) { c.RetryPeriod = c.RenewDeadline }, wantErr: "RetryPeriod"},
 	}
