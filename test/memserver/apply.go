@@ -13,9 +13,6 @@ import (
 // FieldManager: conflicts, force and managedFields as the server has them.
 func (c *call) apply(body []byte) error {
 	manager := c.q.Get("fieldManager")
-	if manager == "" {
-		return apierrors.NewBadRequest("PATCH /apply requires fieldManager")
-	}
 	force := isTrue(c.q.Get("force"))
 	j, err := yaml.YAMLToJSON(body)
 	if err != nil {

@@ -28,16 +28,11 @@ func (c *call) deleteOptions() (*metav1.DeleteOptions, error) {
 	} else if err := metav1.ParameterCodec.DecodeParameters(c.q, metav1.SchemeGroupVersion, opts); err != nil {
 		return nil, apierrors.NewBadRequest(err.Error())
 	}
-	for _, v := range opts.DryRun {
-		if v != "All" {
-			return nil, apierrors.NewBadRequest(fmt.Sprintf("Invalid dryRun value: %s", v))
-		}
+	if err := checkDeleteOptions(opts); err != nil {
+		return nil, err
 	}
 	if len(opts.DryRun) > 0 {
 		c.q["dryRun"] = opts.DryRun
-	}
-	if err := c.checkDryRun(); err != nil {
-		return nil, err
 	}
 	return opts, nil
 }

@@ -25,12 +25,21 @@ func (c *call) list() error {
 	if err != nil {
 		return err
 	}
+	v, err := viewOf(c.r)
+	if err != nil {
+		return err
+	}
 	res, err := c.listObjects(o)
 	if err != nil {
 		return err
 	}
-	if wantsTable(c.r) {
+	switch v {
+	case viewTable:
 		return c.respondTable(res)
+	case viewMeta:
+		c.flushWarnings()
+		writeRaw(c.w, http.StatusOK, "application/json", c.encodeMetaList(res))
+		return nil
 	}
 	c.flushWarnings()
 	writeRaw(c.w, http.StatusOK, "application/json", c.encodeList(res))
@@ -106,11 +115,24 @@ func (c *call) page(snap []kv, o *listOpts, rv uint64) *listResult {
 
 // encodeList writes a List document around stored items.
 func (c *call) encodeList(res *listResult) []byte {
+	return encodeListAs(res, c.listKind(), c.res.gvr.GroupVersion().String(), c.present)
+}
+
+// listKind is the kind of the resource's lists.
+func (c *call) listKind() string {
+	if c.res.crd != nil && c.res.crd.listKind != "" {
+		return c.res.crd.listKind
+	}
+	return c.res.kind + "List"
+}
+
+// encodeListAs writes a list of the given kind, each item through item.
+func encodeListAs(res *listResult, kind, apiVersion string, item func([]byte) []byte) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"kind":"`)
-	b.WriteString(c.res.kind + "List")
+	b.WriteString(kind)
 	b.WriteString(`","apiVersion":"`)
-	b.WriteString(c.res.gvr.GroupVersion().String())
+	b.WriteString(apiVersion)
 	b.WriteString(`","metadata":{"resourceVersion":"`)
 	b.WriteString(strconv.FormatUint(res.rv, 10))
 	b.WriteString(`"`)
@@ -125,7 +147,7 @@ func (c *call) encodeList(res *listResult) []byte {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.Write(c.present(it))
+		b.Write(item(it))
 	}
 	b.WriteString("]}")
 	return b.Bytes()
@@ -146,3 +168,8 @@ func errTooLargeRV(asked, current uint64) error {
 }
 
 var _ = time.Second
+
+// encodeMetaList writes a PartialObjectMetadataList.
+func (c *call) encodeMetaList(res *listResult) []byte {
+	return encodeListAs(res, "PartialObjectMetadataList", "meta.k8s.io/v1", func(b []byte) []byte { return partialMeta(c.present(b)) })
+}

@@ -19,6 +19,10 @@ func (c *call) get() error {
 	if err := c.checkGetOptions(); err != nil {
 		return err
 	}
+	v, err := viewOf(c.r)
+	if err != nil {
+		return err
+	}
 	c.s.store.mu.RLock()
 	raw := c.s.store.getLocked(c.res.groupResource(), c.key())
 	c.s.store.mu.RUnlock()
@@ -28,7 +32,7 @@ func (c *call) get() error {
 	if c.sub == "scale" {
 		return c.respondScale(http.StatusOK, mustDecode(raw))
 	}
-	return c.respondRaw(http.StatusOK, raw)
+	return c.respondView(v, raw)
 }
 
 // checkGetOptions refuses a malformed resourceVersion on a get.
@@ -52,7 +56,7 @@ func (c *call) gk() schema.GroupKind { return schema.GroupKind{Group: c.res.gvr.
 
 // create answers POST on a collection.
 func (c *call) create() error {
-	if err := c.checkDryRun(); err != nil {
+	if err := c.checkWriteOptions("create", ""); err != nil {
 		return err
 	}
 	obj, err := c.decodeBody()
@@ -200,16 +204,6 @@ func (c *call) validateMeta(obj object) error {
 
 // dryRun says whether the request asked for dryRun=All.
 func (c *call) dryRun() bool { return len(c.q["dryRun"]) > 0 }
-
-// checkDryRun refuses dryRun values other than All.
-func (c *call) checkDryRun() error {
-	for _, v := range c.q["dryRun"] {
-		if v != "All" {
-			return apierrors.NewBadRequest(fmt.Sprintf("Invalid dryRun value: %s", v))
-		}
-	}
-	return nil
-}
 
 // respondRaw writes stored JSON, converted to the requested version.
 func (c *call) respondRaw(code int, raw []byte) error {

@@ -26,7 +26,7 @@ func TestCreateErrors(t *testing.T) {
 		{name: "missing namespace", ns: "nowhere", obj: configMap("a", nil, nil), wantReason: metav1.StatusReasonNotFound, wantCode: 404},
 		{name: "already exists", ns: "default", obj: configMap("taken", nil, nil), wantReason: metav1.StatusReasonAlreadyExists, wantCode: 409},
 		{name: "invalid name", ns: "default", obj: configMap("Not_Valid", nil, nil), wantReason: metav1.StatusReasonInvalid, wantCode: 422},
-		{name: "bad dry run", ns: "default", obj: configMap("b", nil, nil), opts: metav1.CreateOptions{DryRun: []string{"Some"}}, wantReason: metav1.StatusReasonBadRequest, wantCode: 400},
+		{name: "bad dry run", ns: "default", obj: configMap("b", nil, nil), opts: metav1.CreateOptions{DryRun: []string{"Some"}}, wantReason: metav1.StatusReasonInvalid, wantCode: 422},
 		{name: "strict unknown field", ns: "default", obj: u(map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "c"}, "bogus": "x"}), opts: metav1.CreateOptions{FieldValidation: "Strict"}, wantReason: metav1.StatusReasonBadRequest, wantCode: 400},
 	}
 	for _, tc := range tests {

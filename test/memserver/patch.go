@@ -14,9 +14,6 @@ import (
 
 // patch answers PATCH on an object or its status or scale.
 func (c *call) patch() error {
-	if err := c.checkDryRun(); err != nil {
-		return err
-	}
 	pt := types.PatchType(c.mediaType())
 	switch pt {
 	case types.JSONPatchType, types.MergePatchType, types.ApplyYAMLPatchType, types.ApplyCBORPatchType:
@@ -27,8 +24,8 @@ func (c *call) patch() error {
 	default:
 		return errUnsupportedMedia(string(pt), []string{string(types.JSONPatchType), string(types.MergePatchType), string(types.StrategicMergePatchType), string(types.ApplyYAMLPatchType)})
 	}
-	if c.q.Get("force") != "" && pt != types.ApplyYAMLPatchType {
-		return apierrors.NewBadRequest("force is only allowed for apply patches")
+	if err := c.checkWriteOptions("patch", pt); err != nil {
+		return err
 	}
 	body, err := c.readBody()
 	if err != nil {

@@ -106,8 +106,11 @@ func (c *call) respondTable(res *listResult) error {
 }
 
 // tableEvent is a watch event's object as a one-row Table.
-func (c *call) tableEvent(raw []byte) []byte {
+func (c *call) tableEvent(raw []byte, noHeaders bool) []byte {
 	t := c.table([][]byte{raw}, rvOf(raw), "")
+	if noHeaders {
+		t.ColumnDefinitions = nil
+	}
 	b, _ := json.Marshal(t)
 	return b
 }

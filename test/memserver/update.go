@@ -13,7 +13,7 @@ import (
 
 // update answers PUT on an object, its status or its scale.
 func (c *call) update() error {
-	if err := c.checkDryRun(); err != nil {
+	if err := c.checkWriteOptions("update", ""); err != nil {
 		return err
 	}
 	obj, err := c.decodeBody()
@@ -49,6 +49,9 @@ func (c *call) update() error {
 // updateLocked writes nu over old after the strategy of the resource and
 // subresource. applied, when set, is the apply result to store as is.
 func (c *call) updateLocked(old, nu object, manager string, applied object) ([]byte, int, error) {
+	if uid := metaString(nu, "uid"); uid != "" && uid != metaString(old, "uid") {
+		return nil, 0, apierrors.NewConflict(c.gr(), c.name, fmt.Errorf("Precondition failed: UID in precondition: %v, UID in object meta: %v", uid, metaString(old, "uid")))
+	}
 	if rv := metaString(nu, "resourceVersion"); rv != "" && rv != metaString(old, "resourceVersion") {
 		return nil, 0, apierrors.NewConflict(c.gr(), c.name, fmt.Errorf("the object has been modified; please apply your changes to the latest version and try again"))
 	}

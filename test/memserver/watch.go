@@ -87,6 +87,10 @@ func (c *call) watch() error {
 	if err != nil {
 		return err
 	}
+	v, err := viewOf(c.r)
+	if err != nil {
+		return err
+	}
 	st := c.s.store
 	w := newWatcher(c.gr())
 	st.mu.Lock()
@@ -96,7 +100,7 @@ func (c *call) watch() error {
 	}
 	st.mu.Unlock()
 	defer st.removeWatcher(w)
-	ws := &watchStream{c: c, m: matcher{labels: o.labels, fields: o.fields, res: c.res}, table: wantsTable(c.r)}
+	ws := &watchStream{c: c, m: matcher{labels: o.labels, fields: o.fields, res: c.res}, table: v == viewTable, meta: v == viewMeta}
 	c.flushWarnings()
 	c.w.Header().Set("Content-Type", "application/json")
 	c.w.Header().Set("Transfer-Encoding", "chunked")
@@ -150,6 +154,10 @@ type watchStream struct {
 	c      *call
 	m      matcher
 	table  bool
+	meta   bool
+	// headersSent: Table events after the first carry no column
+	// definitions, as kube-apiserver's watch encoder sends them.
+	headersSent bool
 	lastRV uint64
 }
 
@@ -191,8 +199,12 @@ func (ws *watchStream) send(ev event) {
 		}
 	}
 	obj := ws.c.present(ev.obj)
+	if ws.meta {
+		obj = partialMeta(obj)
+	}
 	if ws.table {
-		obj = ws.c.tableEvent(obj)
+		obj = ws.c.tableEvent(obj, ws.headersSent)
+		ws.headersSent = true
 	}
 	ws.write(typ, obj)
 }
