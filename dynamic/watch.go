@@ -130,18 +130,15 @@ func (w *streamWatcher) run(ctx context.Context, body *eventBody, next func() (w
 			}
 			status := apierrors.NewInternalError(fmt.Errorf("%s: decode the watch stream: %w", w.what, err)).Status()
 			ev = watch.Event{Type: watch.Error, Object: &status}
-			select {
-			case w.result <- ev:
-			case <-w.done:
-			case <-ctx.Done():
-			}
-			return
 		}
 		select {
 		case w.result <- ev:
 		case <-w.done:
 			return
 		case <-ctx.Done():
+			return
+		}
+		if err != nil {
 			return
 		}
 	}

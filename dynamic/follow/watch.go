@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sync"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
@@ -81,20 +80,13 @@ func (f *Follower) failed(s *source, err error) {
 	f.setFollowing(s, false)
 	f.mu.Lock()
 	f.attempts++
-	if isRefusal(err) {
+	if listwatch.Refusal(err) {
 		f.reasons[s.gvr.Resource] = fmt.Sprintf("watching %s cluster-wide: %v", s.gvr.GroupResource(), err)
 	}
 	f.mu.Unlock()
-	if isRefusal(err) {
+	if listwatch.Refusal(err) {
 		f.markSynced(s)
 	}
-}
-
-// isRefusal tells a server that will not let us watch (no permission, not
-// served, a request it rejects) from a failure worth retrying soon.
-func isRefusal(err error) bool {
-	return apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err) || apierrors.IsNotFound(err) ||
-		apierrors.IsBadRequest(err) || apierrors.IsInvalid(err) || apierrors.IsMethodNotSupported(err)
 }
 
 // apply folds one object (nil: deleted) into known and enqueues the change

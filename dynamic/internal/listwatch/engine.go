@@ -28,28 +28,26 @@ var (
 // the policy ends on (that error, delivered first as a final ERROR event
 // unless Options.FailFirst applies).
 func Run[T Object](ctx context.Context, src Source[T], opts Options[T], deliver func(Event[T]) bool) error {
-	if opts.InitialEventsTimeout <= 0 {
-		opts.InitialEventsTimeout = DefaultInitialEventsTimeout
-	}
-	if opts.MaxBackoff <= 0 {
-		opts.MaxBackoff = 10 * time.Second
-	}
-	if opts.FirstBackoff <= 0 {
-		opts.FirstBackoff = 100 * time.Millisecond
-	}
+	opts.InitialEventsTimeout = cmpOr(opts.InitialEventsTimeout, DefaultInitialEventsTimeout)
+	opts.MaxBackoff = cmpOr(opts.MaxBackoff, 10*time.Second)
 	e := &engine[T]{
 		src: src, opts: opts, deliver: deliver,
 		rec:     newRecord(opts.Record, opts.Known),
-		backoff: pause.Backoff{First: min(opts.FirstBackoff, opts.MaxBackoff), Max: opts.MaxBackoff},
-		rv:      opts.ResourceVersion,
-		synced:  opts.ResourceVersion != "",
+		backoff: pause.Backoff{First: min(cmpOr(opts.FirstBackoff, 100*time.Millisecond), opts.MaxBackoff), Max: opts.MaxBackoff},
+		rv:      opts.ResourceVersion, synced: opts.ResourceVersion != "",
 	}
 	e.opts.Known = nil
-	err := e.run(ctx)
-	if errors.Is(err, errStopped) {
-		return nil
+	if err := e.run(ctx); !errors.Is(err, errStopped) {
+		return err
 	}
-	return err
+	return nil
+}
+
+func cmpOr(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
 }
 
 // engine is the state of one run; only its goroutine touches it.
@@ -73,30 +71,27 @@ type engine[T Object] struct {
 func (e *engine[T]) run(ctx context.Context) error {
 	for {
 		progressed, err := e.attempt(ctx)
-		if errors.Is(err, errStopped) {
+		switch {
+		case errors.Is(err, errStopped):
 			return err
-		}
-		if ctx.Err() != nil {
+		case ctx.Err() != nil:
 			return ctx.Err()
-		}
-		if progressed {
+		case progressed:
 			e.backoff.Reset()
 		}
 		if err != nil {
 			if err := e.fail(err); err != nil {
 				return err
 			}
-		}
-		if err == nil && progressed {
+		} else if progressed {
 			continue
 		}
-		wait := e.backoff.Next()
-		kind := NoteIdle
+		n := Note{Kind: NoteIdle, Err: err, Wait: e.backoff.Next()}
 		if err != nil {
-			kind = NoteFailed
+			n.Kind = NoteFailed
 		}
-		e.note(Note{Kind: kind, Err: err, Wait: wait})
-		if !pause.Sleep(ctx, wait) {
+		e.note(n)
+		if !pause.Sleep(ctx, n.Wait) {
 			return ctx.Err()
 		}
 	}
@@ -120,47 +115,45 @@ func (e *engine[T]) fail(err error) error {
 	return e.send(Event[T]{Type: watch.Error, Err: err})
 }
 
-// attempt lists when there is no resourceVersion to watch from, then
-// watches until the watch ends. It reports whether anything new was
-// delivered, and why it ended (nil: the stream closed cleanly).
+// attempt lists when there is no resourceVersion to watch from (by a
+// streaming list, whose watch goes on, or by pages), then watches until
+// the watch ends. It reports whether anything new was delivered, and why
+// it ended (nil: the stream closed cleanly).
 func (e *engine[T]) attempt(ctx context.Context) (bool, error) {
-	if e.rv == "" {
-		if e.opts.StreamingList && !e.streamOff {
-			progressed, err := e.streamingList(ctx)
-			if !errors.Is(err, errFallBack) {
-				return progressed, err
-			}
-		}
+	streaming := e.rv == "" && e.opts.StreamingList && !e.streamOff
+	if e.rv == "" && !streaming {
 		if err := e.pagedList(ctx); err != nil {
 			return false, err
 		}
 	}
-	w, err := e.src.Watch(ctx, e.watchOptions(e.rv, false))
+	o := metav1.ListOptions{LabelSelector: e.opts.LabelSelector, FieldSelector: e.opts.FieldSelector,
+		ResourceVersion: e.rv, AllowWatchBookmarks: true}
+	if streaming {
+		yes := true
+		o.SendInitialEvents, o.ResourceVersionMatch = &yes, metav1.ResourceVersionMatchNotOlderThan
+	}
+	w, err := e.src.Watch(ctx, o)
+	if streaming && refusesStreaming(err) {
+		e.fallBack(fmt.Errorf("the server refuses streaming lists: %w", err))
+		return e.attempt(ctx)
+	}
 	if err != nil {
 		return false, err
 	}
 	e.connect()
 	defer w.Stop()
-	return e.consume(ctx, w, false)
-}
-
-// streamingList opens a watch with sendInitialEvents and consumes it: the
-// initial state (bounded by InitialEventsTimeout), then the watch.
-func (e *engine[T]) streamingList(ctx context.Context) (bool, error) {
-	w, err := e.src.Watch(ctx, e.watchOptions("", true))
-	if err != nil {
-		if refusesStreaming(err) {
-			e.fallBack(fmt.Errorf("the server refuses streaming lists: %w", err))
-			return false, errFallBack
+	if streaming {
+		if err := e.begin(); err != nil {
+			return false, err
 		}
-		return false, err
 	}
-	e.connect()
-	defer w.Stop()
-	if err := e.begin(); err != nil {
-		return false, err
+	progressed, err := e.consume(ctx, w, streaming)
+	if errors.Is(err, errFallBack) {
+		w.Stop()
+		p, err := e.attempt(ctx)
+		return progressed || p, err
 	}
-	return e.consume(ctx, w, true)
+	return progressed, err
 }
 
 // pagedList lists in pages of 500, delivering the difference from what
@@ -177,9 +170,7 @@ func (e *engine[T]) pagedList(ctx context.Context) error {
 			return err
 		}
 		e.connect()
-		if rv == "" {
-			rv = listRV
-		}
+		rv = orStr(rv, listRV)
 		for _, obj := range items {
 			if _, err := e.object(watch.Added, obj, true); err != nil {
 				return err
@@ -191,14 +182,11 @@ func (e *engine[T]) pagedList(ctx context.Context) error {
 	}
 }
 
-func (e *engine[T]) watchOptions(rv string, streaming bool) metav1.ListOptions {
-	o := metav1.ListOptions{LabelSelector: e.opts.LabelSelector, FieldSelector: e.opts.FieldSelector,
-		ResourceVersion: rv, AllowWatchBookmarks: true}
-	if streaming {
-		yes := true
-		o.SendInitialEvents, o.ResourceVersionMatch = &yes, metav1.ResourceVersionMatchNotOlderThan
+func orStr(s, def string) string {
+	if s == "" {
+		return def
 	}
-	return o
+	return s
 }
 
 // consume delivers w's events until it ends; listing says it starts with
@@ -245,11 +233,10 @@ func (e *engine[T]) event(ev watch.Event, listing *bool) (bool, error) {
 	case watch.Bookmark:
 		return e.bookmark(ev, listing)
 	case watch.Added, watch.Modified, watch.Deleted:
-		obj, ok := ev.Object.(T)
-		if !ok {
-			return false, fmt.Errorf("%s: a %s event carries a %T", e.opts.What, ev.Type, ev.Object)
+		if obj, ok := ev.Object.(T); ok {
+			return e.object(ev.Type, obj, *listing)
 		}
-		return e.object(ev.Type, obj, *listing)
+		return false, fmt.Errorf("%s: a %s event carries a %T", e.opts.What, ev.Type, ev.Object)
 	}
 	return false, fmt.Errorf("%s: unknown watch event type %q", e.opts.What, ev.Type)
 }
@@ -258,16 +245,16 @@ func (e *engine[T]) event(ev watch.Event, listing *bool) (bool, error) {
 // enters the engine here.
 func (e *engine[T]) object(t watch.EventType, obj T, listing bool) (bool, error) {
 	if listing {
-		if t = e.rec.listed(obj); t == "" {
-			return false, nil
-		}
-		return true, e.send(Event[T]{Type: t, Object: obj, Listed: true})
+		t = e.rec.listed(obj)
+	} else if e.rec.fresh(t, obj) {
+		e.rv = obj.GetResourceVersion()
+	} else {
+		t = ""
 	}
-	if !e.rec.fresh(t, obj) {
+	if t == "" {
 		return false, nil
 	}
-	e.rv = obj.GetResourceVersion()
-	return true, e.send(Event[T]{Type: t, Object: obj})
+	return true, e.send(Event[T]{Type: t, Object: obj, Listed: listing})
 }
 
 // bookmark moves the resourceVersion on; in a streaming list's initial
@@ -278,15 +265,12 @@ func (e *engine[T]) bookmark(ev watch.Event, listing *bool) (bool, error) {
 		return false, fmt.Errorf("%s: a BOOKMARK event carries a %T", e.opts.What, ev.Object)
 	}
 	rv := m.GetResourceVersion()
-	if *listing {
-		if m.GetAnnotations()[InitialEventsEndAnnotation] != "true" {
-			return false, nil // progress bookmarks of the initial state carry no usable resourceVersion
-		}
+	switch {
+	case *listing && m.GetAnnotations()[InitialEventsEndAnnotation] == "true":
 		*listing = false
 		return true, e.end(rv)
-	}
-	if rv == "" || rv == e.rv {
-		return false, nil
+	case *listing, rv == "", rv == e.rv:
+		return false, nil // the initial state's progress bookmarks carry no usable resourceVersion
 	}
 	e.rv = rv
 	obj, _ := ev.Object.(T)

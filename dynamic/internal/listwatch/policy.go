@@ -16,19 +16,21 @@ const (
 // classify is the one error policy of the engine (the table is in the
 // package doc).
 func classify(err error, ending Ending) action {
+	denied := apierrors.IsUnauthorized(err) || apierrors.IsForbidden(err)
 	switch {
 	case expired(err):
 		return relist
-	case apierrors.IsUnauthorized(err), apierrors.IsForbidden(err):
-		if ending == EndOnRefusal {
-			return end
-		}
-	case apierrors.IsNotFound(err), apierrors.IsBadRequest(err), apierrors.IsInvalid(err), apierrors.IsMethodNotSupported(err):
-		if ending != RetryRefusal {
-			return end
-		}
+	case denied && ending == EndOnRefusal, !denied && Refusal(err) && ending != RetryRefusal:
+		return end
 	}
 	return retry
+}
+
+// Refusal reports whether err is a refusal that retrying the same request
+// cannot mend: 400, 401, 403, 404, 405 or 422.
+func Refusal(err error) bool {
+	return apierrors.IsUnauthorized(err) || apierrors.IsForbidden(err) || apierrors.IsNotFound(err) ||
+		apierrors.IsBadRequest(err) || apierrors.IsInvalid(err) || apierrors.IsMethodNotSupported(err)
 }
 
 // expired reports whether err says the resourceVersion is too old.
