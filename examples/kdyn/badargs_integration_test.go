@@ -92,7 +92,7 @@ func (h *harness) testBadArguments(t *testing.T) {
 		{"apply dot-dot name", []string{"apply", "-f", "-"}, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ..}\n", `invalid resource name ".."`},
 		{"apply blank namespace", []string{"apply", "-f", "-"}, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c1, namespace: ' '}\n", "the namespace of"},
 		{"apply empty stdin", []string{"apply", "-f", "-"}, "", "no objects passed to apply"},
-		{"apply empty file name", []string{"apply", "-f", unset}, "", "does not exist"},
+		{"apply empty file name", []string{"apply", "-f", unset}, "", "must specify one of -f"},
 		{"get empty name", []string{"get", "cm", unset}, "", "may not be empty"},
 		{"get valid and empty", []string{"get", "cm", "c1", unset}, "", "may not be empty"},
 		{"get blank name", []string{"get", "cm", " "}, "", "may not be blank"},
