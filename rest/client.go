@@ -170,19 +170,12 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		cancel()
 		return nil, err
 	}
-	out := &Response{StatusCode: resp.StatusCode, Header: resp.Header, method: method, path: req.Path, host: u.Host, maxEvent: c.maxEvent}
-	var body io.ReadCloser = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	if !isWatch(req.Query) && c.maxBody >= 0 {
-		tooLarge := &ResponseTooLargeError{Method: method, Path: req.Path, Host: u.Host, Limit: c.maxBody, Declared: -1}
-		if resp.ContentLength > c.maxBody {
-			body.Close()
-			tooLarge.Declared = resp.ContentLength
-			return nil, tooLarge
-		}
-		body = &limitedBody{ReadCloser: body, limit: c.maxBody, err: tooLarge}
+	body, err := c.bound(method, req, u.Host, resp, &cancelOnClose{ReadCloser: resp.Body, cancel: cancel})
+	if err != nil {
+		return nil, err
 	}
-	out.Body = body
-	return out, nil
+	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body,
+		method: method, path: req.Path, host: u.Host, maxEvent: c.maxEvent}, nil
 }
 
 // send is the retry loop: the one place requests are retried.

@@ -291,3 +291,42 @@ func assertNames(t *testing.T, msg string, parts ...string) {
 		}
 	}
 }
+
+// TestWatchBodyLineBackstop: a watch body read directly (without Events)
+// fails once more than MaxEventBytes arrive without a newline, and carries
+// any number of newline-terminated events.
+func TestWatchBodyLineBackstop(t *testing.T) {
+	const limit = 64 << 10
+	event := `{"type":"ADDED","object":{"kind":"ConfigMap","data":{"a":"` + strings.Repeat("x", limit/2) + `"}}}` + "\n"
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		wantErr bool
+	}{
+		{name: "endless event", handler: endless, wantErr: true},
+		{name: "many events within the bound", handler: func(w http.ResponseWriter, r *http.Request) {
+			for range 100 { // 100 × 32 KiB: 50 times the per-event bound in total
+				w.Write([]byte(event))
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, cfg := newTLSServer(t, tc.handler)
+			cfg.MaxEventBytes = limit
+			resp, err := mustClient(t, cfg).Do(context.Background(), &Request{Path: "/api/v1/configmaps", Query: url.Values{"watch": {"true"}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			n, err := io.Copy(io.Discard, resp.Body)
+			var tooLarge *ResponseTooLargeError
+			if got := errors.As(err, &tooLarge); got != tc.wantErr || (!tc.wantErr && err != nil) {
+				t.Fatalf("read %d bytes, err %v; want a ResponseTooLargeError: %v", n, err, tc.wantErr)
+			}
+			if tc.wantErr && n > limit+64<<10 {
+				t.Errorf("read %d bytes before stopping; the bound is %d (plus one read)", n, limit)
+			}
+		})
+	}
+}

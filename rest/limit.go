@@ -1,8 +1,10 @@
 package rest
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"net/http"
 )
 
 // DefaultMaxResponseBytes bounds one non-streaming response body when
@@ -55,6 +57,29 @@ func (e *ResponseTooLargeError) Error() string {
 		e.Method, e.Path, e.Host, what, e.Limit, knob)
 }
 
+// bound applies the client's size limits to body, the body of resp to req:
+// a response that is not a watch is refused when its Content-Length passes
+// MaxResponseBytes (body is closed) and cut when its body does; a watch
+// gets the newline backstop of MaxEventBytes.
+func (c *Client) bound(method string, req *Request, host string, resp *http.Response, body io.ReadCloser) (io.ReadCloser, error) {
+	tooLarge := &ResponseTooLargeError{Method: method, Path: req.Path, Host: host, Limit: c.maxBody, Declared: -1}
+	switch {
+	case isWatch(req.Query):
+		if c.maxEvent < 0 {
+			return body, nil
+		}
+		tooLarge.Limit, tooLarge.Event = c.maxEvent, true
+		return &lineLimitedBody{ReadCloser: body, limit: c.maxEvent, err: tooLarge}, nil
+	case c.maxBody < 0:
+		return body, nil
+	case resp.ContentLength > c.maxBody:
+		body.Close()
+		tooLarge.Declared = resp.ContentLength
+		return nil, tooLarge
+	}
+	return &limitedBody{ReadCloser: body, limit: c.maxBody, err: tooLarge}, nil
+}
+
 // limitValue turns a Config limit into the bound in force: 0 means def, a
 // negative value none (-1).
 func limitValue(v, def int64) int64 {
@@ -87,6 +112,35 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	b.n += int64(n)
 	if b.n > b.limit {
 		return n - int(b.n-b.limit), b.err
+	}
+	return n, err
+}
+
+// lineLimitedBody is the backstop bound of a watch body read without
+// [Response.Events]: a read fails once more than limit bytes arrive without
+// a newline. The API server ends every JSON watch event with one; in a
+// binary stream (protobuf, CBOR) newline bytes occur often enough that the
+// bound never trips on a legitimate event, and still stops an endless one.
+type lineLimitedBody struct {
+	io.ReadCloser
+	limit, since int64 // since: bytes since the last newline
+	err          *ResponseTooLargeError
+}
+
+// Read reads from the body, failing once a line passes the limit.
+func (b *lineLimitedBody) Read(p []byte) (int, error) {
+	if b.since > b.limit {
+		return 0, b.err
+	}
+	n, err := b.ReadCloser.Read(p)
+	chunk := p[:n]
+	if first := bytes.IndexByte(chunk, '\n'); first < 0 {
+		b.since += int64(n)
+	} else if b.since += int64(first); b.since <= b.limit {
+		b.since = int64(n - 1 - bytes.LastIndexByte(chunk, '\n'))
+	}
+	if b.since > b.limit {
+		return n, b.err
 	}
 	return n, err
 }
