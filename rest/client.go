@@ -146,10 +146,15 @@ func (c *Client) Host() string { return c.base.String() }
 //
 // Do retries, at most Config.MaxRetries times and waiting no longer than ctx
 // allows: 429 and 503 answers carrying Retry-After for any method, after the
-// server's delay; connection resets and other 5xx answers for GET only, with
+// server's delay capped at [MaxRetryAfter]; connection resets and other 5xx answers for GET only, with
 // jittered exponential backoff; Request.NoRetry5xx turns off the retries of
 // 5xx answers for one request. A 401 is retried once when fresh credentials
 // can be had (an exec plugin re-run, a changed token file).
+//
+// Redirects are followed as net/http does, except from https to anything
+// else, which is refused with a *[RedirectError]. The body of a response
+// other than a watch is bounded by Config.MaxResponseBytes (see
+// [ResponseTooLargeError]); a watch's by Config.MaxEventBytes per event.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	method := req.Method
 	if method == "" {
