@@ -36,6 +36,10 @@ func (c *call) columns() []printerColumn {
 // table builds a Table of raw objects.
 func (c *call) table(items [][]byte, rv uint64, cont string) metav1.Table {
 	cols := c.columns()
+	var cells func(object) []any
+	if c.res.crd == nil {
+		cols, cells = c.builtinColumns()
+	}
 	t := metav1.Table{TypeMeta: metav1.TypeMeta{Kind: "Table", APIVersion: "meta.k8s.io/v1"}}
 	t.ResourceVersion = strconv.FormatUint(rv, 10)
 	t.Continue = cont
@@ -46,12 +50,11 @@ func (c *call) table(items [][]byte, rv uint64, cont string) metav1.Table {
 	t.Rows = []metav1.TableRow{}
 	for _, raw := range items {
 		obj := mustDecode(raw)
-		row := metav1.TableRow{}
-		for i, col := range cols {
-			if i == 0 {
-				row.Cells = append(row.Cells, metaString(obj, "name"))
-				continue
-			}
+		row := metav1.TableRow{Cells: []any{metaString(obj, "name")}}
+		if cells != nil {
+			row.Cells = append(row.Cells, cells(obj)...)
+		}
+		for _, col := range cols[len(row.Cells):] {
 			row.Cells = append(row.Cells, c.cell(obj, col))
 		}
 		switch include {
@@ -73,7 +76,7 @@ func (c *call) cell(obj object, col printerColumn) any {
 	if v == nil {
 		return nil
 	}
-	if col.Type == "date" {
+	if col.Type == "date" || col.JSONPath == ".metadata.creationTimestamp" {
 		s, _ := v.(string)
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
