@@ -22,7 +22,6 @@ func (i *Informer[T]) gone(err error) {
 	for _, obj := range objs {
 		i.notifyLocked(notification[T]{kind: noteDelete, obj: obj})
 	}
-	i.failing = false
 	i.setStateLocked(StateGone, err)
 }
 

@@ -125,13 +125,12 @@ type Informer[T Object] struct {
 	src   listwatch.Source[T]
 	store *store[T]
 
-	mu        sync.Mutex // guards listeners, state, stateErr, synced, started, failing, streamOff
+	mu        sync.Mutex // guards listeners, state, stateErr, synced, started, streamOff
 	listeners []*listener[T]
 	state     State
 	stateErr  error
 	synced    bool
 	started   bool
-	failing   bool // an error was logged and nothing has succeeded since
 	streamOff bool // the server refused a streaming list
 	syncedCh  chan struct{}
 }
@@ -271,7 +270,9 @@ func (i *Informer[T]) Run(ctx context.Context) error {
 			i.gone(err)
 			i.waitServed(ctx, changed)
 		default:
-			i.fail(err)
+			if i.opts.Logger != nil {
+				i.opts.Logger.Warn("informer list/watch ended, starting again", "resource", i.what(), "err", err)
+			}
 			b.Sleep(ctx)
 		}
 	}
@@ -314,24 +315,6 @@ func (i *Informer[T]) setStateLocked(s State, err error) {
 		}
 		i.opts.Logger.Info("informer "+s.String(), attrs...)
 	}
-}
-
-// fail records a list or watch error, logging the first of a series.
-func (i *Informer[T]) fail(err error) {
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	if !i.failing && i.opts.Logger != nil {
-		i.opts.Logger.Warn("informer list/watch failing, retrying", "resource", i.what(), "err", err)
-	}
-	i.failing = true
-}
-
-// recovered ends a series of errors, logging it.
-func (i *Informer[T]) recoveredLocked() {
-	if i.failing && i.opts.Logger != nil {
-		i.opts.Logger.Info("informer list/watch recovered", "resource", i.what())
-	}
-	i.failing = false
 }
 
 func (i *Informer[T]) what() string {

@@ -56,10 +56,7 @@ func (i *Informer[T]) observe(n listwatch.Note) {
 // deliver applies one event of the engine to the cache.
 func (i *Informer[T]) deliver(ev listwatch.Event[T]) bool {
 	switch ev.Type {
-	case watch.Error:
-		if !ev.Final {
-			i.fail(ev.Err)
-		}
+	case watch.Error: // the engine logs failures; a final one ends Run's attempt
 	case watch.Bookmark:
 		if ev.Mark == listwatch.MarkSynced {
 			i.mu.Lock()
@@ -93,7 +90,6 @@ func (i *Informer[T]) watchDiscovery(ctx context.Context, changed <-chan struct{
 
 // syncedLocked records a completed sync.
 func (i *Informer[T]) syncedLocked() {
-	i.recoveredLocked()
 	if !i.synced {
 		i.synced = true
 		close(i.syncedCh)
@@ -115,7 +111,6 @@ func (i *Informer[T]) apply(t watch.EventType, obj T, listed bool) {
 	}
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	i.recoveredLocked()
 	i.store.mu.Lock()
 	var n notification[T]
 	if t == watch.Deleted {

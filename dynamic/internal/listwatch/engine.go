@@ -63,6 +63,7 @@ type engine[T Object] struct {
 	relisting bool   // the next list follows an expiry: MarkRelist first
 	streamOff bool   // streaming lists failed: pages from now on
 	connected bool   // a request has succeeded
+	failing   bool   // a failure was logged and nothing has progressed since
 }
 
 // run makes attempts until one ends the run. An attempt that failed or
@@ -78,6 +79,7 @@ func (e *engine[T]) run(ctx context.Context) error {
 			return ctx.Err()
 		case progressed:
 			e.backoff.Reset()
+			e.log(false, nil)
 		}
 		if err != nil {
 			if err := e.fail(err); err != nil {
@@ -112,7 +114,21 @@ func (e *engine[T]) fail(err error) error {
 		e.deliver(Event[T]{Type: watch.Error, Err: err, Final: true})
 		return err
 	}
+	e.log(true, err)
 	return e.send(Event[T]{Type: watch.Error, Err: err})
+}
+
+// log says once when attempts start failing, and once when one progresses
+// again.
+func (e *engine[T]) log(failing bool, err error) {
+	if e.failing != failing && e.opts.Logger != nil {
+		if failing {
+			e.opts.Logger.Warn("list/watch failing, retrying", "resource", e.opts.What, "err", err)
+		} else {
+			e.opts.Logger.Info("list/watch recovered", "resource", e.opts.What)
+		}
+	}
+	e.failing = failing
 }
 
 // attempt lists when there is no resourceVersion to watch from (by a

@@ -74,7 +74,9 @@ type Options[T Object] struct {
 	// FailFirst ends the run on any error before a request has succeeded,
 	// without delivering it (the caller returns it instead).
 	FailFirst bool
-	Logger    *slog.Logger // nil logs nothing
+	// Logger gets one line when attempts start failing, one when they
+	// recover, and one when streaming lists are turned off. nil: none.
+	Logger *slog.Logger
 	// Observe, when set, is told of every connection, failure, relist and
 	// fallback. It must not block.
 	Observe func(Note)
