@@ -46,29 +46,21 @@ type expectation struct {
 }
 
 func (e *expectation) want(gvr schema.GroupVersionResource, present bool) {
-	if e.present == nil {
-		e.present, e.absent = map[schema.GroupVersionResource]bool{}, map[schema.GroupVersionResource]bool{}
-	}
-	if present {
-		e.present[gvr] = true
-		delete(e.absent, gvr)
-	} else {
-		e.absent[gvr] = true
-		delete(e.present, gvr)
-	}
+	flip(&e.present, &e.absent, gvr, present)
 }
 
-func (e *expectation) wantGV(gv string, present bool) {
-	if e.gvPresent == nil {
-		e.gvPresent, e.gvAbsent = map[string]bool{}, map[string]bool{}
+func (e *expectation) wantGV(gv string, present bool) { flip(&e.gvPresent, &e.gvAbsent, gv, present) }
+
+// flip records k in yes (present) or no (absent), and out of the other.
+func flip[K comparable](yes, no *map[K]bool, k K, present bool) {
+	if *yes == nil {
+		*yes, *no = map[K]bool{}, map[K]bool{}
 	}
-	if present {
-		e.gvPresent[gv] = true
-		delete(e.gvAbsent, gv)
-	} else {
-		e.gvAbsent[gv] = true
-		delete(e.gvPresent, gv)
+	if !present {
+		yes, no = no, yes
 	}
+	(*yes)[k] = true
+	delete(*no, k)
 }
 
 // merge adds o to e; o, the newer, wins where they disagree.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -271,16 +272,10 @@ func (f *Follower) confirm(ctx context.Context, group string, exp expectation) e
 	return nil
 }
 
+// joinLimited joins the first n parts, saying how many more there are.
 func joinLimited(parts []string, n int) string {
-	s := ""
-	for i, p := range parts {
-		if i == n {
-			return s + fmt.Sprintf("; and %d more", len(parts)-n)
-		}
-		if i > 0 {
-			s += "; "
-		}
-		s += p
+	if len(parts) <= n {
+		return strings.Join(parts, "; ")
 	}
-	return s
+	return strings.Join(parts[:n], "; ") + fmt.Sprintf("; and %d more", len(parts)-n)
 }

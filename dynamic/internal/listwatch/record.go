@@ -1,7 +1,9 @@
 package listwatch
 
 import (
-	"sort"
+	"cmp"
+	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/watch"
 )
@@ -91,12 +93,7 @@ func (r *record[T]) unlisted(stub func(ns, name, rv string) T) []T {
 			gone = append(gone, k)
 		}
 	}
-	sort.Slice(gone, func(a, b int) bool {
-		if gone[a].ns != gone[b].ns {
-			return gone[a].ns < gone[b].ns
-		}
-		return gone[a].name < gone[b].name
-	})
+	slices.SortFunc(gone, func(a, b key) int { return cmp.Or(strings.Compare(a.ns, b.ns), strings.Compare(a.name, b.name)) })
 	out := make([]T, len(gone))
 	for i, k := range gone {
 		e := r.m[k]
