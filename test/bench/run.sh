@@ -3,16 +3,31 @@
 # raw output to results/raw-<UTC time>.txt, prints benchstat's summary
 # (confidence intervals per library) and a table of kubedyn/client-go ratios.
 #
-#   ./run.sh                 # everything, 6 samples each
+#   ./run.sh                 # every row of the README's table, in one run, 6 samples each
 #   BENCH='WarmMapper' COUNT=10 BENCHTIME=2000x ./run.sh
+#
+# Without BENCH it runs the README table's three groups one after the other
+# into the same raw file, each at the -benchtime that suits it (BENCHTIME, if
+# set, overrides all three): the fast mapper and cold-discovery benchmarks
+# for 0.3s, the heavy list, watch and informer ones once per sample, and the
+# warm-discovery ones 20 times.
 set -eu
 cd "$(dirname "$0")"
-BENCH=${BENCH:-.}
 COUNT=${COUNT:-6}
-BENCHTIME=${BENCHTIME:-1s}
 mkdir -p results
 raw="results/raw-$(date -u +%Y%m%dT%H%M%SZ).txt"
-go test -run '^$' -bench "$BENCH" -benchtime "$BENCHTIME" -count "$COUNT" -timeout 60m . | tee "$raw"
+: >"$raw"
+run_group() {
+	echo "== go test -bench '$1' -benchtime $2 -count $COUNT ==" >&2
+	go test -run '^$' -bench "$1" -benchtime "$2" -count "$COUNT" -timeout 60m . | tee -a "$raw"
+}
+if [ -n "${BENCH:-}" ]; then
+	run_group "$BENCH" "${BENCHTIME:-1s}"
+else
+	run_group 'WarmMapper|ColdDiscovery' "${BENCHTIME:-0.3s}"
+	run_group 'ListDecode|List$|WatchDecode|Watch$|InformerMemory' "${BENCHTIME:-1x}"
+	run_group 'WarmDiscovery' "${BENCHTIME:-20x}"
+fi
 echo
 echo "== benchstat (columns by library) =="
 go run golang.org/x/perf/cmd/benchstat@latest -col /lib "$raw" || echo "(benchstat unavailable; raw output in $raw)"
