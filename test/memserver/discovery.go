@@ -158,9 +158,9 @@ func (s *Server) crdAggGroups() []aggGroup {
 }
 
 type legacyGroup struct {
-	Name             string          `json:"name"`
-	Versions         []legacyGV      `json:"versions"`
-	PreferredVersion legacyGV        `json:"preferredVersion"`
+	Name             string     `json:"name"`
+	Versions         []legacyGV `json:"versions"`
+	PreferredVersion legacyGV   `json:"preferredVersion"`
 }
 
 type legacyGV struct {

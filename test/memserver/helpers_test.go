@@ -70,7 +70,7 @@ func widgetCRD() *unstructured.Unstructured {
 			"names": map[string]any{"plural": "widgets", "singular": "widget", "kind": "Widget", "shortNames": []any{"wd"}},
 			"versions": []any{map[string]any{
 				"name": "v1", "served": true, "storage": true,
-				"subresources": map[string]any{"status": map[string]any{}, "scale": map[string]any{"specReplicasPath": ".spec.replicas", "statusReplicasPath": ".status.replicas"}},
+				"subresources":             map[string]any{"status": map[string]any{}, "scale": map[string]any{"specReplicasPath": ".spec.replicas", "statusReplicasPath": ".status.replicas"}},
 				"additionalPrinterColumns": []any{map[string]any{"name": "Color", "type": "string", "jsonPath": ".spec.color"}},
 				"schema": map[string]any{"openAPIV3Schema": map[string]any{
 					"type": "object",

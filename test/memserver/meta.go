@@ -118,7 +118,9 @@ func withoutKeys(o object, keys ...string) object {
 
 func deepEqual(a, b any) bool { return reflect.DeepEqual(a, b) }
 
-func toUnstructured(o object) *unstructured.Unstructured { return &unstructured.Unstructured{Object: o} }
+func toUnstructured(o object) *unstructured.Unstructured {
+	return &unstructured.Unstructured{Object: o}
+}
 
 func copyObject(o object) object { return runtimeDeepCopy(o) }
 

@@ -52,7 +52,9 @@ func (c *call) notFound() error { return apierrors.NewNotFound(c.gr(), c.name) }
 // gr is the group-resource named in errors (the subresource is not).
 func (c *call) gr() schema.GroupResource { return c.res.groupResource() }
 
-func (c *call) gk() schema.GroupKind { return schema.GroupKind{Group: c.res.gvr.Group, Kind: c.res.kind} }
+func (c *call) gk() schema.GroupKind {
+	return schema.GroupKind{Group: c.res.gvr.Group, Kind: c.res.kind}
+}
 
 // create answers POST on a collection.
 func (c *call) create() error {

@@ -107,10 +107,18 @@ func TestUpdateGenerationAndStatusSplit(t *testing.T) {
 		wantRepl int64 // status.replicas after the step
 	}{
 		{name: "label change keeps generation", mutate: func(o *unstructured.Unstructured) { o.SetLabels(map[string]string{"a": "b"}) }, wantGen: 1},
-		{name: "spec change bumps generation", mutate: func(o *unstructured.Unstructured) { _ = unstructured.SetNestedField(o.Object, int64(3), "spec", "replicas") }, wantGen: 2},
-		{name: "status through main resource is ignored", mutate: func(o *unstructured.Unstructured) { _ = unstructured.SetNestedField(o.Object, int64(9), "status", "replicas") }, wantGen: 2},
-		{name: "status through /status is kept", status: true, mutate: func(o *unstructured.Unstructured) { _ = unstructured.SetNestedField(o.Object, int64(3), "status", "replicas") }, wantGen: 2, wantRepl: 3},
-		{name: "spec through /status is ignored", status: true, mutate: func(o *unstructured.Unstructured) { _ = unstructured.SetNestedField(o.Object, int64(7), "spec", "replicas") }, wantGen: 2, wantRepl: 3},
+		{name: "spec change bumps generation", mutate: func(o *unstructured.Unstructured) {
+			_ = unstructured.SetNestedField(o.Object, int64(3), "spec", "replicas")
+		}, wantGen: 2},
+		{name: "status through main resource is ignored", mutate: func(o *unstructured.Unstructured) {
+			_ = unstructured.SetNestedField(o.Object, int64(9), "status", "replicas")
+		}, wantGen: 2},
+		{name: "status through /status is kept", status: true, mutate: func(o *unstructured.Unstructured) {
+			_ = unstructured.SetNestedField(o.Object, int64(3), "status", "replicas")
+		}, wantGen: 2, wantRepl: 3},
+		{name: "spec through /status is ignored", status: true, mutate: func(o *unstructured.Unstructured) {
+			_ = unstructured.SetNestedField(o.Object, int64(7), "spec", "replicas")
+		}, wantGen: 2, wantRepl: 3},
 	}
 	for _, st := range steps {
 		st.mutate(w)

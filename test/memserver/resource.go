@@ -41,10 +41,10 @@ type aggResource struct {
 }
 
 type aggSubresour struct {
-	Subresource      string   `json:"subresource"`
-	ResponseKind     *aggKind `json:"responseKind,omitempty"`
-	AcceptedTypes    []aggKind `json:"acceptedTypes,omitempty"`
-	Verbs            []string `json:"verbs"`
+	Subresource   string    `json:"subresource"`
+	ResponseKind  *aggKind  `json:"responseKind,omitempty"`
+	AcceptedTypes []aggKind `json:"acceptedTypes,omitempty"`
+	Verbs         []string  `json:"verbs"`
 }
 
 type aggKind struct {
@@ -87,29 +87,29 @@ type scalePaths struct {
 // generationBuiltins are the built-in resources whose strategy sets
 // metadata.generation (ConfigMaps, Secrets, Services, Namespaces... do not).
 var generationBuiltins = map[schema.GroupResource]bool{
-	{Group: "apps", Resource: "deployments"}:                                         true,
-	{Group: "apps", Resource: "replicasets"}:                                         true,
-	{Group: "apps", Resource: "statefulsets"}:                                        true,
-	{Group: "apps", Resource: "daemonsets"}:                                          true,
-	{Group: "batch", Resource: "jobs"}:                                               true,
-	{Group: "batch", Resource: "cronjobs"}:                                           true,
-	{Group: "", Resource: "replicationcontrollers"}:                                  true,
-	{Group: "", Resource: "pods"}:                                                    true,
-	{Group: "policy", Resource: "poddisruptionbudgets"}:                              true,
-	{Group: "networking.k8s.io", Resource: "ingresses"}:                              true,
-	{Group: "networking.k8s.io", Resource: "networkpolicies"}:                        true,
-	{Group: "apiextensions.k8s.io", Resource: "customresourcedefinitions"}:           true,
-	{Group: "admissionregistration.k8s.io", Resource: "validatingwebhookconfigurations"}: true,
-	{Group: "admissionregistration.k8s.io", Resource: "mutatingwebhookconfigurations"}:   true,
-	{Group: "admissionregistration.k8s.io", Resource: "validatingadmissionpolicies"}:     true,
+	{Group: "apps", Resource: "deployments"}:                                               true,
+	{Group: "apps", Resource: "replicasets"}:                                               true,
+	{Group: "apps", Resource: "statefulsets"}:                                              true,
+	{Group: "apps", Resource: "daemonsets"}:                                                true,
+	{Group: "batch", Resource: "jobs"}:                                                     true,
+	{Group: "batch", Resource: "cronjobs"}:                                                 true,
+	{Group: "", Resource: "replicationcontrollers"}:                                        true,
+	{Group: "", Resource: "pods"}:                                                          true,
+	{Group: "policy", Resource: "poddisruptionbudgets"}:                                    true,
+	{Group: "networking.k8s.io", Resource: "ingresses"}:                                    true,
+	{Group: "networking.k8s.io", Resource: "networkpolicies"}:                              true,
+	{Group: "apiextensions.k8s.io", Resource: "customresourcedefinitions"}:                 true,
+	{Group: "admissionregistration.k8s.io", Resource: "validatingwebhookconfigurations"}:   true,
+	{Group: "admissionregistration.k8s.io", Resource: "mutatingwebhookconfigurations"}:     true,
+	{Group: "admissionregistration.k8s.io", Resource: "validatingadmissionpolicies"}:       true,
 	{Group: "admissionregistration.k8s.io", Resource: "validatingadmissionpolicybindings"}: true,
-	{Group: "admissionregistration.k8s.io", Resource: "mutatingadmissionpolicies"}:       true,
-	{Group: "admissionregistration.k8s.io", Resource: "mutatingadmissionpolicybindings"}: true,
-	{Group: "flowcontrol.apiserver.k8s.io", Resource: "flowschemas"}:                 true,
-	{Group: "flowcontrol.apiserver.k8s.io", Resource: "prioritylevelconfigurations"}: true,
-	{Group: "resource.k8s.io", Resource: "deviceclasses"}:                            true,
-	{Group: "resource.k8s.io", Resource: "resourceslices"}:                           true,
-	{Group: "autoscaling", Resource: "horizontalpodautoscalers"}:                     false,
+	{Group: "admissionregistration.k8s.io", Resource: "mutatingadmissionpolicies"}:         true,
+	{Group: "admissionregistration.k8s.io", Resource: "mutatingadmissionpolicybindings"}:   true,
+	{Group: "flowcontrol.apiserver.k8s.io", Resource: "flowschemas"}:                       true,
+	{Group: "flowcontrol.apiserver.k8s.io", Resource: "prioritylevelconfigurations"}:       true,
+	{Group: "resource.k8s.io", Resource: "deviceclasses"}:                                  true,
+	{Group: "resource.k8s.io", Resource: "resourceslices"}:                                 true,
+	{Group: "autoscaling", Resource: "horizontalpodautoscalers"}:                           false,
 }
 
 // builtinScale are the scale subresources of built-ins.

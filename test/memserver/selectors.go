@@ -24,10 +24,10 @@ var builtinFields = map[schema.GroupResource][]string{
 	{Resource: "events"}: {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
 		"involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
 		"involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"},
-	{Group: "batch", Resource: "jobs"}:                                  {"status.successful"},
+	{Group: "batch", Resource: "jobs"}:                                     {"status.successful"},
 	{Group: "certificates.k8s.io", Resource: "certificatesigningrequests"}: {"spec.signerName"},
-	{Resource: "persistentvolumeclaims"}:                                {},
-	{Resource: "services"}:                                              {"spec.clusterIP", "spec.type"},
+	{Resource: "persistentvolumeclaims"}:                                   {},
+	{Resource: "services"}:                                                 {"spec.clusterIP", "spec.type"},
 }
 
 // selectableFields lists the fields a resource can be selected by.

@@ -31,9 +31,9 @@ type Server struct {
 	faults  faults
 	done    chan struct{}
 
-	mu      sync.Mutex // guards tmpDir and closed
-	tmpDir  string
-	closed  bool
+	mu     sync.Mutex // guards tmpDir and closed
+	tmpDir string
+	closed bool
 }
 
 // Start starts a server on loopback and returns once it accepts requests.

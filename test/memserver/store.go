@@ -56,12 +56,12 @@ type store struct {
 
 func newStore(clock Clock, window time.Duration, maxEvents int) *store {
 	return &store{
-		clock:    clock,
-		window:   window,
-		maxEv:    maxEvents,
-		rv:       1,
-		tables:   map[schema.GroupResource]map[objKey][]byte{},
-		watchers: map[*watcher]struct{}{},
+		clock:     clock,
+		window:    window,
+		maxEv:     maxEvents,
+		rv:        1,
+		tables:    map[schema.GroupResource]map[objKey][]byte{},
+		watchers:  map[*watcher]struct{}{},
 		compacted: 1,
 	}
 }

@@ -151,14 +151,14 @@ func (c *call) watchStartLocked(o *listOpts) (initial []kv, replay []event, rv u
 
 // watchStream writes filtered events of one watch.
 type watchStream struct {
-	c      *call
-	m      matcher
-	table  bool
-	meta   bool
+	c     *call
+	m     matcher
+	table bool
+	meta  bool
 	// headersSent: Table events after the first carry no column
 	// definitions, as kube-apiserver's watch encoder sends them.
 	headersSent bool
-	lastRV uint64
+	lastRV      uint64
 }
 
 func (ws *watchStream) write(typ watch.EventType, obj []byte) {
