@@ -241,6 +241,7 @@ func (ws *watchStream) loop(w *watcher, o *listOpts) error {
 		case <-ctx.Done():
 			return nil
 		case <-w.done:
+			ws.drain(w) // events committed before the cut still go out
 			return nil
 		case <-timeout:
 			return nil
@@ -251,14 +252,19 @@ func (ws *watchStream) loop(w *watcher, o *listOpts) error {
 			ws.bookmark(max(rv, ws.lastRV), false)
 			ws.flush()
 		case <-w.notify:
-			for _, ev := range w.take() {
-				if ev.rv <= ws.lastRV {
-					continue
-				}
-				ws.send(ev)
-				ws.lastRV = ev.rv
-			}
-			ws.flush()
+			ws.drain(w)
 		}
 	}
+}
+
+// drain writes the queued events.
+func (ws *watchStream) drain(w *watcher) {
+	for _, ev := range w.take() {
+		if ev.rv <= ws.lastRV {
+			continue
+		}
+		ws.send(ev)
+		ws.lastRV = ev.rv
+	}
+	ws.flush()
 }
