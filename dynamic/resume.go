@@ -78,8 +78,9 @@ type ResumeOptions struct {
 // succeeded, WatchResumable returns the error itself. The watch ends when
 // ctx ends or Stop is called.
 func (h *ResourceHandle) WatchResumable(ctx context.Context, opts metav1.ListOptions, ro ResumeOptions) (watch.Interface, error) {
-	r := &resumer{out: make(chan watch.Event)}
-	ctx, r.cancel = context.WithCancel(ctx)
+	w := &chanWatch{out: make(chan watch.Event)}
+	ctx, w.stop = context.WithCancel(ctx)
+	var kind [2]string // apiVersion and kind of the engine's bookmarks, from the lists
 	ready := make(chan error, 1)
 	var once sync.Once
 	lo := listwatch.Options[*unstructured.Unstructured]{
@@ -99,16 +100,18 @@ func (h *ResourceHandle) WatchResumable(ctx context.Context, opts metav1.ListOpt
 		}
 	}
 	go func() {
-		defer close(r.out)
-		defer r.cancel()
-		err := listwatch.Run(ctx, h.source(&r.kind), lo, func(ev listwatch.Event[*unstructured.Unstructured]) bool { return r.send(ctx, ev) })
+		defer close(w.out)
+		defer w.stop()
+		err := listwatch.Run(ctx, h.source(&kind), lo, func(ev listwatch.Event[*unstructured.Unstructured]) bool {
+			return w.send(ctx, resumed(ev, kind))
+		})
 		once.Do(func() { ready <- err })
 	}()
 	if err := <-ready; err != nil {
-		r.cancel()
+		w.stop()
 		return nil, err
 	}
-	return r, nil
+	return w, nil
 }
 
 // source lists and watches h as unstructured objects; the lists' kind is
@@ -123,22 +126,9 @@ func (h *ResourceHandle) source(kind *[2]string) listwatch.Source[*unstructured.
 	}, h.Watch)
 }
 
-// resumer turns the engine's events into a watch.Interface.
-type resumer struct {
-	out    chan watch.Event
-	cancel context.CancelFunc // ends the watch: Stop, or the run on its way out
-	kind   [2]string          // apiVersion and kind of the engine's bookmarks
-}
-
-// Stop ends the watch.
-func (r *resumer) Stop() { r.cancel() }
-
-// ResultChan returns the events; it is closed when the watch ends.
-func (r *resumer) ResultChan() <-chan watch.Event { return r.out }
-
-// send delivers one engine event; false when the watch was stopped.
-func (r *resumer) send(ctx context.Context, ev listwatch.Event[*unstructured.Unstructured]) bool {
-	out := watch.Event{Type: ev.Type, Object: ev.Object}
+// resumed turns an engine event into a watch event: a Status for an
+// error, a bookmark of the list's kind for the engine's marks.
+func resumed(ev listwatch.Event[*unstructured.Unstructured], kind [2]string) watch.Event {
 	switch {
 	case ev.Type == watch.Error:
 		var st apierrors.APIStatus
@@ -146,23 +136,13 @@ func (r *resumer) send(ctx context.Context, ev listwatch.Event[*unstructured.Uns
 		if errors.As(ev.Err, &st) {
 			status = st.Status()
 		}
-		out.Object = &status
-	case ev.Type == watch.Bookmark && ev.Mark != listwatch.MarkNone:
-		out.Object = r.mark(ev)
+		return watch.Event{Type: ev.Type, Object: &status}
+	case ev.Type != watch.Bookmark || ev.Mark == listwatch.MarkNone:
+		return watch.Event{Type: ev.Type, Object: ev.Object}
 	}
-	select {
-	case r.out <- out:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
-// mark makes the bookmark of an engine's mark.
-func (r *resumer) mark(ev listwatch.Event[*unstructured.Unstructured]) *unstructured.Unstructured {
 	m := &unstructured.Unstructured{Object: map[string]any{}}
-	m.SetAPIVersion(r.kind[0])
-	m.SetKind(r.kind[1])
+	m.SetAPIVersion(kind[0])
+	m.SetKind(kind[1])
 	m.SetResourceVersion(ev.ResourceVersion)
 	switch {
 	case ev.Mark == listwatch.MarkRelist:
@@ -170,7 +150,7 @@ func (r *resumer) mark(ev listwatch.Event[*unstructured.Unstructured]) *unstruct
 	case ev.Initial:
 		m.SetAnnotations(map[string]string{InitialEventsEndAnnotation: "true"})
 	}
-	return m
+	return watch.Event{Type: watch.Bookmark, Object: m}
 }
 
 func objectKey(o *unstructured.Unstructured) string {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -76,80 +75,66 @@ func viewEvents[T any, PT interface {
 // watch starts the watch c and reads its events with the reader newReader
 // makes, each event bounded by the client's MaxWatchEventBytes.
 func (h *ResourceHandle) watch(ctx context.Context, c call, newReader func(io.Reader) func() (watch.Event, error)) (watch.Interface, error) {
+	ctx, cancel := context.WithCancel(ctx)
 	resp, err := h.send(ctx, c)
 	if err != nil {
+		cancel()
 		return nil, err
 	}
-	w := &streamWatcher{
-		result: make(chan watch.Event),
-		done:   make(chan struct{}),
-		body:   resp.Body,
-		what:   h.what(c),
-	}
-	eb := &eventBody{r: resp.Body, max: h.c.maxEvent}
-	go w.run(ctx, eb, newReader(eb))
+	w := &chanWatch{out: make(chan watch.Event), stop: cancel}
+	body := &eventBody{r: resp.Body, max: h.c.maxEvent}
+	go w.stream(ctx, resp.Body, body, newReader(body), h.what(c))
 	return w, nil
 }
 
-// streamWatcher turns a stream of watch events into a watch.Interface.
-type streamWatcher struct {
-	result chan watch.Event
-	done   chan struct{} // closed by Stop
-	body   io.ReadCloser
-	what   string // the call, for decode errors
-
-	stopOnce sync.Once
+// chanWatch is a watch.Interface fed by one goroutine until its context
+// ends; Stop cancels it. It is safe to call Stop more than once and from
+// any goroutine.
+type chanWatch struct {
+	out  chan watch.Event
+	stop context.CancelFunc
 }
 
-// Stop ends the watch and closes the connection's stream. It is safe to call
-// more than once and from any goroutine.
-func (w *streamWatcher) Stop() {
-	w.stopOnce.Do(func() {
-		close(w.done)
-		w.body.Close()
-	})
-}
+// Stop ends the watch.
+func (w *chanWatch) Stop() { w.stop() }
 
 // ResultChan returns the events; it is closed when the watch ends.
-func (w *streamWatcher) ResultChan() <-chan watch.Event { return w.result }
+func (w *chanWatch) ResultChan() <-chan watch.Event { return w.out }
 
-// run reads events until the stream ends, delivering each one. A stream
-// that carries what cannot be decoded, or an event larger than the bound,
-// ends with one ERROR event naming it; a clean end of stream, a failed
-// connection (reset, or dropped after unanswered HTTP/2 pings), Stop and
-// ctx's end close the channel without one, as client-go's watchers do.
-func (w *streamWatcher) run(ctx context.Context, body *eventBody, next func() (watch.Event, error)) {
-	defer close(w.result)
-	defer w.body.Close()
+// send delivers ev; false when the watch was stopped.
+func (w *chanWatch) send(ctx context.Context, ev watch.Event) bool {
+	select {
+	case w.out <- ev:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// stream delivers the events next reads from the response body rc until
+// the stream ends. A stream that carries what cannot be decoded, or an
+// event larger than the bound, ends with one ERROR event naming it; a
+// clean end of stream, a failed connection (reset, or dropped after
+// unanswered HTTP/2 pings), Stop and ctx's end close the channel without
+// one, as client-go's watchers do. Stop closes the stream at once.
+func (w *chanWatch) stream(ctx context.Context, rc io.Closer, body *eventBody, next func() (watch.Event, error), what string) {
+	defer close(w.out)
+	defer w.stop()
+	defer rc.Close()
+	defer context.AfterFunc(ctx, func() { rc.Close() })()
 	for {
 		body.n = 0
 		ev, err := next()
 		if err != nil {
-			if errors.Is(err, io.EOF) || body.rerr != nil || ctx.Err() != nil || w.stopped() {
+			if errors.Is(err, io.EOF) || body.rerr != nil || ctx.Err() != nil {
 				return
 			}
-			status := apierrors.NewInternalError(fmt.Errorf("%s: decode the watch stream: %w", w.what, err)).Status()
+			status := apierrors.NewInternalError(fmt.Errorf("%s: decode the watch stream: %w", what, err)).Status()
 			ev = watch.Event{Type: watch.Error, Object: &status}
 		}
-		select {
-		case w.result <- ev:
-		case <-w.done:
-			return
-		case <-ctx.Done():
+		if !w.send(ctx, ev) || err != nil {
 			return
 		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-func (w *streamWatcher) stopped() bool {
-	select {
-	case <-w.done:
-		return true
-	default:
-		return false
 	}
 }
 

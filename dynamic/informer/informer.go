@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -223,12 +224,7 @@ func (i *Informer[T]) AddHandler(h Handler[T]) *Registration {
 
 func (i *Informer[T]) removeListener(l *listener[T]) {
 	i.mu.Lock()
-	for n, x := range i.listeners {
-		if x == l {
-			i.listeners = append(i.listeners[:n], i.listeners[n+1:]...)
-			break
-		}
-	}
+	i.listeners = slices.DeleteFunc(i.listeners, func(x *listener[T]) bool { return x == l })
 	i.mu.Unlock()
 	l.close(true)
 }
