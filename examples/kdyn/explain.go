@@ -66,6 +66,11 @@ lookup itself is the library's discovery/explain package.`,
 // runExplain looks the resource and field path up and prints them.
 func runExplain(ctx context.Context, s *session, arg string, o explainFlags) error {
 	gvr, path, err := s.explainTarget(ctx, arg, o.apiVersion)
+	if meta.IsNoMatchError(err) {
+		// kubectl prints this one without its "error: ".
+		fmt.Fprintln(s.errOut, oneLine(err.Error()))
+		return &exitError{code: 1, silent: true}
+	}
 	if err != nil {
 		return err
 	}
@@ -128,12 +133,12 @@ func (s *session) explainTarget(ctx context.Context, arg, apiVersion string) (sc
 		// A short name: kubectl's mapper expands it first.
 		m, rerr := s.mapper.Resolve(ctx, first)
 		if rerr != nil {
-			return schema.GroupVersionResource{}, nil, mappingError(first, rerr)
+			return schema.GroupVersionResource{}, nil, explainMappingError(first, rerr)
 		}
 		gvrs, err = rm.ResourcesFor(schema.GroupVersionResource{Resource: m.Resource.Resource})
 	}
 	if err != nil {
-		return schema.GroupVersionResource{}, nil, mappingError(first, err)
+		return schema.GroupVersionResource{}, nil, explainMappingError(first, err)
 	}
 	fields := func(rest string) ([]string, error) {
 		if rest == "" {
@@ -162,3 +167,21 @@ func (s *session) explainTarget(ctx context.Context, arg, apiVersion string) (sc
 	p, err := fields(rest)
 	return gvrs[0], p, err
 }
+
+// explainMappingError is mappingError, still matching meta.IsNoMatchError
+// so that runExplain can print it as kubectl does.
+func explainMappingError(arg string, err error) error {
+	if meta.IsNoMatchError(err) {
+		return &noMatch{msg: fmt.Sprintf("the server doesn't have a resource type %q", arg), err: err}
+	}
+	return mappingError(arg, err)
+}
+
+// noMatch is a resource lookup that matched nothing, worded as kubectl.
+type noMatch struct {
+	msg string
+	err error
+}
+
+func (e *noMatch) Error() string { return e.msg }
+func (e *noMatch) Unwrap() error { return e.err }
