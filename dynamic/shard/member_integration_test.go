@@ -50,10 +50,13 @@ func adminClient(t testing.TB, env *cluster.Env) *dynamic.Client {
 type ledger struct {
 	t *testing.T
 
-	mu       sync.Mutex // guards owned, overlaps and gainedAt
+	mu       sync.Mutex // guards the fields below
 	owned    map[string]Ranges
 	overlaps []string
 	gainedAt map[string][]gain // by member: when it gained what
+	covered  bool              // the union of owned is the whole space
+	gapFrom  time.Time         // when it last stopped being covered
+	gaps     []time.Duration   // every period not covered, once covered again
 }
 
 type gain struct {
@@ -74,7 +77,33 @@ func (l *ledger) onChange(id string) func(Ranges) {
 			l.gainedAt[id] = append(l.gainedAt[id], gain{at: time.Now(), ranges: g})
 		}
 		l.owned[id] = rs
+		l.trackCover()
 	}
+}
+
+// trackCover records the periods when some hash had no owner (l.mu held).
+func (l *ledger) trackCover() {
+	var all Ranges
+	for _, o := range l.owned {
+		all = all.Union(o)
+	}
+	switch full := all.Equal(Ranges{Full}); {
+	case full && !l.covered && !l.gapFrom.IsZero():
+		l.gaps = append(l.gaps, time.Since(l.gapFrom))
+	case !full && l.covered:
+		l.gapFrom = time.Now()
+	}
+	l.covered = all.Equal(Ranges{Full})
+}
+
+// lastGap is the length of the last period without full cover.
+func (l *ledger) lastGap() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.gaps) == 0 {
+		return 0
+	}
+	return l.gaps[len(l.gaps)-1]
 }
 
 // group is one group of members on the real server.
@@ -237,6 +266,7 @@ func TestKilledMemberRangesTakenAfterExpiry(t *testing.T) {
 	killed := time.Now()
 	g.stop(c) // no release: its Lease stays until it expires
 	g.steady("r-a", "r-b")
+	t.Logf("r-c's range taken over %v after it stopped (lease %v)", time.Since(killed), testLease)
 	// The others saw c's last renewal at most one round (with jitter)
 	// before it stopped; they must then wait a whole lease duration.
 	earliest := killed.Add(testLease - testRetry*3/2)
@@ -261,8 +291,16 @@ func TestFourthMemberJoins(t *testing.T) {
 	g.steady("r-a", "r-b", "r-c")
 	g.start("r-d", true, testLease)
 	g.steady("r-a", "r-b", "r-c", "r-d")
+	joinGap := g.led.lastGap()
 	g.stop(b) // one in the middle leaves: every boundary moves again
 	g.steady("r-a", "r-c", "r-d")
+	leaveGap := g.led.lastGap()
+	t.Logf("hashes without an owner: %v while r-d joined, %v while r-b left", joinGap, leaveGap)
+	for _, gap := range []time.Duration{joinGap, leaveGap} {
+		if gap >= testLease {
+			t.Errorf("some hash had no owner for %v, the lease duration (%v) or longer", gap, testLease)
+		}
+	}
 }
 
 func TestGracefulStopHandsOverAtOnce(t *testing.T) {
@@ -282,6 +320,7 @@ func TestGracefulStopHandsOverAtOnce(t *testing.T) {
 		t.Errorf("r-c's lease after a graceful stop: %v, want NotFound", err)
 	}
 	g.steady("r-a", "r-b")
+	t.Logf("handed over %v after the graceful stop began (lease %v)", time.Since(stopped), long)
 	if took := time.Since(stopped); took >= long {
 		t.Errorf("the handover took %v, as long as an expiry (%v)", took, long)
 	}
