@@ -1,6 +1,9 @@
 package memserver
 
 import (
+	"encoding/hex"
+	"encoding/json"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"fmt"
 	"io"
 	"mime"
@@ -48,12 +51,24 @@ func errUnsupportedMedia(mt string, accepted []string) error {
 	}}
 }
 
+// errRouteUnsupportedMedia is the 415 kube-apiserver's router (go-restful)
+// answers for a PATCH content type no built-in route consumes.
+func errRouteUnsupportedMedia() error {
+	return &apierrors.StatusError{ErrStatus: metav1.Status{
+		Status:  metav1.StatusFailure,
+		Message: "415: Unsupported Media Type",
+		Reason:  metav1.StatusReasonUnsupportedMediaType,
+		Details: &metav1.StatusDetails{},
+		Code:    http.StatusUnsupportedMediaType,
+	}}
+}
+
 // decodeBody decodes a JSON or YAML object body. Duplicate fields are
 // reported as strict errors (warnings or a 400 per fieldValidation).
 func (c *call) decodeBody() (object, error) {
 	mt := c.mediaType()
 	if mt != "application/json" && mt != "application/yaml" {
-		return nil, errUnsupportedMedia(mt, []string{"application/json", "application/yaml"})
+		return nil, errUnsupportedMedia(mt, []string{"application/json", "application/yaml", "application/vnd.kubernetes.protobuf"})
 	}
 	b, err := c.readBody()
 	if err != nil {
@@ -75,24 +90,60 @@ func (c *call) decodeJSONish(b []byte, isYAML bool) (object, error) {
 	var o object
 	strict, err := sigsjson.UnmarshalStrict(b, &o, sigsjson.DisallowDuplicateFields)
 	if err != nil || o == nil {
-		if err == nil {
-			err = fmt.Errorf("the body is not a JSON object")
-		}
-		return nil, apierrors.NewBadRequest(fmt.Sprintf("Object 'Kind' is missing in '%s'", truncate(b)))
+		return nil, c.decodeError(b)
 	}
-	var msgs []string
 	for _, e := range strict {
-		msgs = append(msgs, e.Error())
-	}
-	if err := c.strictness(msgs); err != nil {
-		return nil, err
+		c.duplicates = append(c.duplicates, e.Error())
 	}
 	return o, nil
 }
 
-// strictness applies fieldValidation to strict-decoding findings: Strict
-// fails with 400, Warn (the default) adds warnings, Ignore drops them.
-func (c *call) strictness(msgs []string) error {
+// decodeError is the server's 400 for a body it cannot read as an object
+// (its transformDecodeError and summarizeData).
+func (c *call) decodeError(b []byte) error {
+	var tm struct {
+		APIVersion string `json:"apiVersion"`
+		Kind       string `json:"kind"`
+	}
+	base := "Object 'Kind' is missing"
+	if err := json.Unmarshal(b, &tm); err != nil {
+		base = "couldn't get version/kind; json parse error: " + err.Error()
+	} else if tm.Kind != "" {
+		gv, _ := schema.ParseGroupVersion(tm.APIVersion)
+		return apierrors.NewBadRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: the body is not an object", tm.Kind, gv.Version, c.res.kind))
+	}
+	return apierrors.NewBadRequest(fmt.Sprintf("the object provided is unrecognized (must be of type %s): %s (%s)", c.res.kind, base, summarizeData(b, 30)))
+}
+
+// summarizeData is how the server quotes a body it could not decode.
+func summarizeData(data []byte, maxLength int) string {
+	switch {
+	case len(data) == 0:
+		return "<empty>"
+	case data[0] == '{':
+		if len(data) > maxLength {
+			return string(data[:maxLength]) + " ..."
+		}
+		return string(data)
+	default:
+		if len(data) > maxLength {
+			return hex.EncodeToString(data[:maxLength]) + " ..."
+		}
+		return hex.EncodeToString(data)
+	}
+}
+
+// strictness applies fieldValidation to strict-decoding findings (the
+// duplicate fields of the body and the unknown fields given): Strict fails
+// with 400, Warn (the default) adds warnings, Ignore drops them. Custom
+// resources list duplicates first (decoding, then pruning); built-ins
+// unknown fields first.
+func (c *call) strictness(unknown []string) error {
+	msgs := append(append([]string(nil), unknown...), c.duplicates...)
+	if c.res.crd != nil {
+		msgs = append(append([]string(nil), c.duplicates...), unknown...)
+	}
+	c.duplicates = nil
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -100,7 +151,8 @@ func (c *call) strictness(msgs []string) error {
 	case "Ignore":
 		return nil
 	case "Strict":
-		return apierrors.NewBadRequest("strict decoding error: " + strings.Join(msgs, ", "))
+		v := c.res.gvr.Version
+		return apierrors.NewBadRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: strict decoding error: %s", c.res.kind, v, c.res.kind, strings.Join(msgs, ", ")))
 	}
 	c.warnings = append(c.warnings, msgs...)
 	return nil

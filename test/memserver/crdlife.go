@@ -123,7 +123,6 @@ func (s *Server) prepareCRD(obj, old object) error {
 		sp["conversion"] = object{"strategy": "None"}
 	}
 	if old == nil {
-		metaOf(obj)["finalizers"] = withFinalizer(finalizersOf(obj), crdCleanupFinalizer)
 		obj["status"] = object{"conditions": nil, "acceptedNames": object{"plural": "", "kind": ""}, "storedVersions": storedVersions(sp)}
 	}
 	return nil
@@ -272,4 +271,26 @@ func (s *Server) removeCRDLocked(name string) {
 		}
 	}
 	s.reg.setCRD(name, nil)
+}
+
+// deleteCRDLocked marks a CRD for deletion as its registry does: the
+// cleanup finalizer and a Terminating condition, no generation bump; the
+// cleanup (objects, then the CRD) follows at once.
+func (c *call) deleteCRDLocked(old, obj object) ([]byte, bool, error) {
+	if metaString(obj, "deletionTimestamp") != "" {
+		return mustEncode(obj), false, nil
+	}
+	now := timestamp(c.s.opts.Clock.Now())
+	setMeta(obj, "deletionTimestamp", now)
+	metaOf(obj)["finalizers"] = withFinalizer(finalizersOf(obj), crdCleanupFinalizer)
+	st, _ := obj["status"].(object)
+	if st == nil {
+		st = object{}
+		obj["status"] = st
+	}
+	conds, _ := st["conditions"].([]any)
+	st["conditions"] = append(append([]any(nil), conds...), object{"type": "Terminating", "status": "True", "lastTransitionTime": now,
+		"reason": "InstanceDeletionPending", "message": "CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon"})
+	out, _, err := c.commitUpdateLocked(old, obj)
+	return out, false, err
 }

@@ -59,7 +59,7 @@ func validateValue(v any, s *spec.Schema, p *field.Path) field.ErrorList {
 		return nil
 	}
 	if len(s.Type) > 0 && !intOrString(s) && !typeMatches(v, s.Type[0]) {
-		return field.ErrorList{field.Invalid(p, v, fmt.Sprintf("%s in body must be of type %s: %q", p, s.Type[0], jsonTypeName(v)))}
+		return field.ErrorList{field.TypeInvalid(p, jsonTypeName(v), fmt.Sprintf("%s in body must be of type %s: %q", p, s.Type[0], jsonTypeName(v)))}
 	}
 	var errs field.ErrorList
 	if len(s.Enum) > 0 && !inEnum(v, s.Enum) {

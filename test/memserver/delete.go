@@ -77,6 +77,9 @@ func (c *call) deleteLocked(obj object, opts *metav1.DeleteOptions) ([]byte, boo
 		}
 	}
 	old := copyObject(obj)
+	if isCRDResource(c.res) {
+		return c.deleteCRDLocked(old, obj)
+	}
 	fins := finalizersOf(obj)
 	if pp := opts.PropagationPolicy; pp != nil {
 		fins = withFinalizer(fins, propagationFinalizer(*pp))

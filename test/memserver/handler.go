@@ -61,6 +61,9 @@ type call struct {
 	sub      string
 	q        url.Values
 	warnings []string
+	// duplicates are the body's duplicate fields, reported with the
+	// unknown fields under fieldValidation.
+	duplicates []string
 }
 
 // serveResource routes a resource request by method and path shape.
@@ -77,6 +80,17 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, ap apiPat
 		return
 	}
 	c := &call{s: s, w: w, r: r, res: res, ns: ap.namespace, name: ap.name, sub: ap.subresource, q: q}
+	if res.namespaced && ap.namespace == "" && !ap.watchPrefix {
+		// Only list and watch exist across namespaces.
+		if ap.name != "" {
+			writeError(w, errNotFoundPath())
+			return
+		}
+		if r.Method != http.MethodGet {
+			writeError(w, errMethodNotAllowed())
+			return
+		}
+	}
 	if ap.watchPrefix {
 		if r.Method != http.MethodGet {
 			writeError(w, errMethodNotAllowed())

@@ -25,7 +25,7 @@ func (c *call) list() error {
 	if err != nil {
 		return err
 	}
-	v, err := viewOf(c.r)
+	v, err := c.view()
 	if err != nil {
 		return err
 	}

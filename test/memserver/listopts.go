@@ -63,7 +63,7 @@ func (c *call) parseListOptions(isWatch bool) (*listOpts, error) {
 	if in.Continue != "" {
 		tok, err := decodeContinue(in.Continue)
 		if err != nil {
-			return nil, apierrors.NewBadRequest(err.Error())
+			return nil, apierrors.NewBadRequest("invalid continue token: " + err.Error())
 		}
 		o.cont = tok
 	}

@@ -1,6 +1,7 @@
 package memserver
 
 import (
+	"errors"
 	"bytes"
 	"fmt"
 	"net/http"
@@ -19,7 +20,7 @@ func (c *call) get() error {
 	if err := c.checkGetOptions(); err != nil {
 		return err
 	}
-	v, err := viewOf(c.r)
+	v, err := c.view()
 	if err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func (c *call) createLocked(obj object, manager string, applied object) ([]byte,
 		return nil, err
 	}
 	if rv := metaString(obj, "resourceVersion"); rv != "" {
-		return nil, apierrors.NewBadRequest("resourceVersion should not be set on objects to be created")
+		return nil, errors.New("resourceVersion should not be set on objects to be created")
 	}
 	if metaString(obj, "name") == "" && metaString(obj, "generateName") != "" {
 		setMeta(obj, "name", metaString(obj, "generateName")+nameSuffix())

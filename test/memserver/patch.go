@@ -22,7 +22,10 @@ func (c *call) patch() error {
 			return errUnsupportedMedia(string(pt), []string{string(types.JSONPatchType), string(types.MergePatchType), string(types.ApplyYAMLPatchType)})
 		}
 	default:
-		return errUnsupportedMedia(string(pt), []string{string(types.JSONPatchType), string(types.MergePatchType), string(types.StrategicMergePatchType), string(types.ApplyYAMLPatchType)})
+		if c.res.crd != nil {
+			return errUnsupportedMedia(string(pt), []string{string(types.JSONPatchType), string(types.MergePatchType), string(types.ApplyYAMLPatchType)})
+		}
+		return errRouteUnsupportedMedia()
 	}
 	if err := c.checkWriteOptions("patch", pt); err != nil {
 		return err

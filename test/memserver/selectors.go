@@ -51,10 +51,11 @@ func (c *call) checkFieldSelector(sel fields.Selector) error {
 	}
 	for _, r := range sel.Requirements() {
 		if !ok[r.Field] {
-			if c.res.crd != nil {
-				return apierrors.NewBadRequest(fmt.Sprintf("%q is not a known field selector: only %q", r.Field, c.res.selectableFields()))
+			var quoted []string
+			for _, f := range c.res.selectableFields() {
+				quoted = append(quoted, strconv.Quote(f))
 			}
-			return apierrors.NewBadRequest(fmt.Sprintf("field label not supported: %s", r.Field))
+			return apierrors.NewBadRequest(fmt.Sprintf("%q is not a known field selector: only %s", r.Field, strings.Join(quoted, ", ")))
 		}
 	}
 	return nil

@@ -32,7 +32,8 @@ func writeRaw(w http.ResponseWriter, code int, contentType string, b []byte) {
 func statusOf(err error) metav1.Status {
 	var se apierrors.APIStatus
 	if !errors.As(err, &se) {
-		se = apierrors.NewInternalError(err)
+		// As kube-apiserver answers an error that is no API error.
+		return metav1.Status{TypeMeta: metav1.TypeMeta{Kind: "Status", APIVersion: "v1"}, Status: metav1.StatusFailure, Message: err.Error(), Code: http.StatusInternalServerError}
 	}
 	st := se.Status()
 	st.Kind, st.APIVersion = "Status", "v1"

@@ -16,7 +16,7 @@ var namespacesGR = schema.GroupResource{Resource: "namespaces"}
 func (c *call) pruneUnknown(obj object) error {
 	s, models := c.s.kindSchema(c.res)
 	if s == nil {
-		return nil
+		return c.strictness(nil)
 	}
 	w := &schemaWalker{models: models, deflt: c.res.crd != nil}
 	var meta *spec.Schema
@@ -152,7 +152,7 @@ func (s *Server) prepareDelete(res *resource, obj object) {
 // for custom resources and some built-ins, with a Status for the rest.
 func (s *Server) returnsDeletedObject(res *resource) bool {
 	if res.crd != nil {
-		return true
+		return false
 	}
 	switch res.groupResource() {
 	case schema.GroupResource{Resource: "pods"}, schema.GroupResource{Resource: "services"},

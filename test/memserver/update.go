@@ -55,6 +55,12 @@ func (c *call) updateLocked(old, nu object, manager string, applied object) ([]b
 	if rv := metaString(nu, "resourceVersion"); rv != "" && rv != metaString(old, "resourceVersion") {
 		return nil, 0, apierrors.NewConflict(c.gr(), c.name, fmt.Errorf("the object has been modified; please apply your changes to the latest version and try again"))
 	}
+	if c.res.namespaced {
+		setMeta(nu, "namespace", c.ns)
+	}
+	if metaString(nu, "resourceVersion") == "" {
+		setMeta(nu, "resourceVersion", metaString(old, "resourceVersion"))
+	}
 	if applied != nil {
 		nu = applied
 	} else if err := c.pruneUnknown(nu); err != nil {

@@ -21,8 +21,8 @@ const (
 
 // viewOf negotiates the first acceptable media range of Accept, as the
 // server does; nothing acceptable is 406.
-func viewOf(r *http.Request) (view, error) {
-	accept := r.Header.Get("Accept")
+func (c *call) view() (view, error) {
+	accept := c.r.Header.Get("Accept")
 	if strings.TrimSpace(accept) == "" {
 		return viewObject, nil
 	}
@@ -47,15 +47,26 @@ func viewOf(r *http.Request) (view, error) {
 			return viewMeta, nil
 		}
 	}
-	return viewObject, errNotAcceptable()
+	return viewObject, errNotAcceptable(c.res.crd != nil)
 }
 
-// errNotAcceptable is the 406 for an Accept header the server cannot meet.
-func errNotAcceptable() error {
+// errNotAcceptable is the 406 for an Accept header the server cannot meet:
+// for built-ins its router's (go-restful) answer, for custom resources the
+// API handler's.
+func errNotAcceptable(custom bool) error {
+	if custom {
+		return &apierrors.StatusError{ErrStatus: metav1.Status{
+			Status:  metav1.StatusFailure,
+			Message: "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf",
+			Reason:  metav1.StatusReasonNotAcceptable,
+			Code:    http.StatusNotAcceptable,
+		}}
+	}
 	return &apierrors.StatusError{ErrStatus: metav1.Status{
 		Status:  metav1.StatusFailure,
-		Message: "only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor",
+		Message: "406: Not Acceptable\n\nAvailable representations: application/json, application/yaml, application/vnd.kubernetes.protobuf",
 		Reason:  metav1.StatusReasonNotAcceptable,
+		Details: &metav1.StatusDetails{},
 		Code:    http.StatusNotAcceptable,
 	}}
 }

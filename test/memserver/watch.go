@@ -87,7 +87,7 @@ func (c *call) watch() error {
 	if err != nil {
 		return err
 	}
-	v, err := viewOf(c.r)
+	v, err := c.view()
 	if err != nil {
 		return err
 	}
