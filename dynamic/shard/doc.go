@@ -91,7 +91,8 @@
 //
 // A member that has not renewed its Lease for RenewDeadline (measured on
 // its own clock from the start of its last successful write) stops serving
-// everything, before any other member can count it gone: the others wait
+// everything — every request it makes ends by that deadline, and it wakes
+// for it between rounds — before any other member can count it gone: the others wait
 // LeaseDuration from when they saw that write, which came after it started.
 // Only durations are compared, each on one machine, so clock offsets between
 // machines do not matter; what must hold is that no clock runs slower than

@@ -73,8 +73,7 @@ func (m *Member) Run(ctx context.Context) error {
 	m.view, m.hold, m.last, m.renewed = nil, holding{}, nil, time.Time{}
 	for {
 		m.round(ctx)
-		jitter := time.Duration(rand.Int64N(int64(m.cfg.RetryPeriod)/10 + 1))
-		if !pause.Sleep(ctx, m.cfg.RetryPeriod+jitter) {
+		if !pause.Sleep(ctx, m.nextRound()) {
 			break
 		}
 	}
@@ -88,19 +87,45 @@ func (m *Member) Run(ctx context.Context) error {
 	return m.release(rctx)
 }
 
+// nextRound is the wait before the next round: RetryPeriod with up to 10%
+// jitter, but no later than the moment this member must give its ranges up
+// if it has not renewed by then.
+func (m *Member) nextRound() time.Duration {
+	d := m.cfg.RetryPeriod + time.Duration(rand.Int64N(int64(m.cfg.RetryPeriod)/10+1))
+	if !m.hold.serving.Empty() {
+		d = max(0, min(d, m.deadline().Sub(m.cfg.Now())))
+	}
+	return d
+}
+
+// deadline is when this member must have renewed or give up its ranges.
+func (m *Member) deadline() time.Time { return m.renewed.Add(m.cfg.RenewDeadline) }
+
+// bounded is ctx ending at the deadline (or one RenewDeadline from now if
+// that has passed or there was no renewal yet), so no request outlives the
+// ranges it is meant to keep.
+func (m *Member) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := m.deadline()
+	if now := m.cfg.Now(); m.renewed.IsZero() || !d.After(now) {
+		d = now.Add(m.cfg.RenewDeadline)
+	}
+	return context.WithDeadline(ctx, d)
+}
+
 // round is one read of the group, one renewal and the decisions between.
+// Every request ends by the deadline; after any failure the deadline is
+// checked at once.
 func (m *Member) round(ctx context.Context) {
+	m.lapse()
 	start := m.cfg.Now()
-	if !m.read(ctx, start) {
-		m.lapse(start)
+	if !m.step(ctx, func(ctx context.Context) bool { return m.read(ctx, start) }) {
 		return
 	}
 	p := decide(m.view, m.cfg.Identity, m.hold, start)
 	m.hold.serving = p.serving
 	m.report(p.serving) // releases take effect before they are written
-	if !m.write(ctx, p.claimed, start) {
+	if !m.step(ctx, func(ctx context.Context) bool { return m.write(ctx, p.claimed, m.cfg.Now()) }) {
 		m.hold.claimed = m.hold.claimed.Intersect(p.claimed) // certainly on the server either way
-		m.lapse(start)
 		return
 	}
 	m.hold.claimed = p.claimed
@@ -108,17 +133,30 @@ func (m *Member) round(ctx context.Context) {
 		return
 	}
 	// Some claim is not served yet: read again, now that it is written.
-	if !m.read(ctx, m.cfg.Now()) {
+	now := m.cfg.Now()
+	if !m.step(ctx, func(ctx context.Context) bool { return m.read(ctx, now) }) {
 		return
 	}
-	m.hold.serving = promote(m.view, m.cfg.Identity, m.hold, m.cfg.Now())
+	m.hold.serving = promote(m.view, m.cfg.Identity, m.hold, now)
 	m.report(m.hold.serving)
+}
+
+// step runs one request of a round within the deadline, and gives the
+// ranges up if it failed past it.
+func (m *Member) step(ctx context.Context, f func(context.Context) bool) bool {
+	rctx, cancel := m.bounded(ctx)
+	ok := f(rctx)
+	cancel()
+	if !ok {
+		m.lapse()
+	}
+	return ok
 }
 
 // lapse drops everything once no renewal has succeeded for RenewDeadline,
 // before any other member can count this one gone.
-func (m *Member) lapse(now time.Time) {
-	if m.renewed.IsZero() || now.Sub(m.renewed) < m.cfg.RenewDeadline {
+func (m *Member) lapse() {
+	if m.renewed.IsZero() || m.cfg.Now().Before(m.deadline()) {
 		return
 	}
 	if !m.hold.serving.Empty() {

@@ -2,6 +2,7 @@ package shard
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/kubedyn/kubedyn/dynamic"
 	"github.com/kubedyn/kubedyn/rest"
 	"github.com/kubedyn/kubedyn/test/cluster"
+	"github.com/kubedyn/kubedyn/test/faultproxy"
 )
 
 // guard bounds every wait for something the group must do; reaching it
@@ -53,10 +55,11 @@ type ledger struct {
 	mu       sync.Mutex // guards the fields below
 	owned    map[string]Ranges
 	overlaps []string
-	gainedAt map[string][]gain // by member: when it gained what
-	covered  bool              // the union of owned is the whole space
-	gapFrom  time.Time         // when it last stopped being covered
-	gaps     []time.Duration   // every period not covered, once covered again
+	gainedAt map[string][]gain    // by member: when it gained what
+	emptied  map[string]time.Time // by member: when it last came to own nothing
+	covered  bool                 // the union of owned is the whole space
+	gapFrom  time.Time            // when it last stopped being covered
+	gaps     []time.Duration      // every period not covered, once covered again
 }
 
 type gain struct {
@@ -75,6 +78,9 @@ func (l *ledger) onChange(id string) func(Ranges) {
 		}
 		if g := rs.Subtract(l.owned[id]); !g.Empty() {
 			l.gainedAt[id] = append(l.gainedAt[id], gain{at: time.Now(), ranges: g})
+		}
+		if rs.Empty() && !l.owned[id].Empty() {
+			l.emptied[id] = time.Now()
 		}
 		l.owned[id] = rs
 		l.trackCover()
@@ -125,7 +131,7 @@ type runner struct {
 func newGroup(t *testing.T) *group {
 	env := cluster.Get(t)
 	g := &group{t: t, c: adminClient(t, env), ns: env.Namespace(t),
-		led: &ledger{t: t, owned: map[string]Ranges{}, gainedAt: map[string][]gain{}}}
+		led: &ledger{t: t, owned: map[string]Ranges{}, gainedAt: map[string][]gain{}, emptied: map[string]time.Time{}}}
 	t.Cleanup(func() {
 		g.led.mu.Lock()
 		defer g.led.mu.Unlock()
@@ -139,8 +145,14 @@ func newGroup(t *testing.T) *group {
 // start runs a member with the test timings (lease ld).
 func (g *group) start(id string, release bool, ld time.Duration) *runner {
 	g.t.Helper()
+	return g.startOn(g.c, id, release, ld)
+}
+
+// startOn runs a member that reaches the server through c.
+func (g *group) startOn(c *dynamic.Client, id string, release bool, ld time.Duration) *runner {
+	g.t.Helper()
 	m, err := New(Config{
-		Client: g.c, Namespace: g.ns, Group: "ctl", Identity: id,
+		Client: c, Namespace: g.ns, Group: "ctl", Identity: id,
 		LeaseDuration: ld, RenewDeadline: testRenew, RetryPeriod: testRetry,
 		ReleaseOnCancel: release, OnChange: g.led.onChange(id),
 	}, nil)
@@ -324,4 +336,58 @@ func TestGracefulStopHandsOverAtOnce(t *testing.T) {
 	if took := time.Since(stopped); took >= long {
 		t.Errorf("the handover took %v, as long as an expiry (%v)", took, long)
 	}
+}
+
+// proxied returns a client whose connections go through a fault proxy.
+func proxied(t *testing.T, env *cluster.Env) (*dynamic.Client, *faultproxy.Proxy) {
+	t.Helper()
+	u, err := url.Parse(env.Server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := faultproxy.Start(u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	cfg, err := rest.Load(rest.LoadOptions{KubeconfigPath: env.Kubeconfig, Context: cluster.AdminContext})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Host = "https://" + p.Addr()
+	rc, err := rest.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := dynamic.New(rc, dynamic.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, p
+}
+
+// TestPartitionedMemberGivesUpFirst cuts one member off the server: it
+// cannot renew, drops its ranges after RenewDeadline, and only after
+// LeaseDuration do the others take them — the ledger would record the
+// overlap otherwise. When the path comes back it rejoins.
+func TestPartitionedMemberGivesUpFirst(t *testing.T) {
+	g := newGroup(t)
+	viaProxy, p := proxied(t, cluster.Get(t))
+	g.start("r-a", true, testLease)
+	g.start("r-b", true, testLease)
+	c := g.startOn(viaProxy, "r-c", true, testLease)
+	g.steady("r-a", "r-b", "r-c")
+	lost := Ranges{Assign([]string{"r-a", "r-b", "r-c"})["r-c"]}
+	cut := time.Now()
+	p.SetDown(true)
+	g.steady("r-a", "r-b")
+	if got := c.m.Owned(); !got.Empty() {
+		t.Errorf("the cut-off member still owns %v", got)
+	}
+	g.led.mu.Lock()
+	gaveUp := g.led.emptied["r-c"].Sub(cut)
+	g.led.mu.Unlock()
+	t.Logf("after the cut, r-c gave its range up in %v, the others took it in %v (renew deadline %v, lease %v)", gaveUp, g.firstGainOf(lost, "r-c", cut).Sub(cut), testRenew, testLease)
+	p.SetDown(false)
+	g.steady("r-a", "r-b", "r-c")
 }
