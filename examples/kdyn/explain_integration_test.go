@@ -21,10 +21,10 @@ func (h *harness) allTypesCRD() string {
 	return `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata:
-  name: gadgets.` + h.group + `
+  name: kdgadgets.` + h.group + `
 spec:
   group: ` + h.group + `
-  names: {plural: gadgets, singular: gadget, kind: Gadget, shortNames: [kdg]}
+  names: {plural: kdgadgets, singular: kdgadget, kind: Gadget, shortNames: [kdgz]}
   scope: Namespaced
   versions:
   - name: v1
@@ -96,9 +96,9 @@ func (h *harness) testExplain(t *testing.T) {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		_, _ = h.env.Do(ctx, http.MethodDelete, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets."+h.group, nil)
+		_, _ = h.env.Do(ctx, http.MethodDelete, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/kdgadgets."+h.group, nil)
 	})
-	gadgets := "gadgets." + h.group
+	gadgets := "kdgadgets." + h.group
 	waitFor(t, gadgets+" in the OpenAPI v3 document", func() bool {
 		return h.kubectl(t, "explain", gadgets+".spec.nested").Code == 0 && h.kdyn(t, "explain", gadgets+".spec.nested").Code == 0
 	})
@@ -124,8 +124,8 @@ func (h *harness) testExplain(t *testing.T) {
 		{gadgets},
 		{gadgets + ".spec"},
 		{gadgets + ".spec", "--recursive"},
-		{"gadgets", "--recursive"},
-		{"kdg.spec.mode"},
+		{"kdgadget", "--recursive"},
+		{"kdgz.spec.mode"},
 		{gadgets + ".spec.level"},
 		{gadgets + ".spec.port"},
 		{gadgets + ".spec.labels"},
@@ -138,7 +138,7 @@ func (h *harness) testExplain(t *testing.T) {
 		{gadgets + ".spec.nested"},
 		{gadgets + ".spec.nested.inner.deepest"},
 		{gadgets + ".spec", "--recursive", "--max-depth=1"},
-		{"gadgets.status", "--api-version=" + h.group + "/v1"},
+		{"kdgadgets.status", "--api-version=" + h.group + "/v1"},
 		{"pods.spec.nosuchfield"},
 		{gadgets + ".spec.nested.nope"},
 		{"nosuchresource"},
