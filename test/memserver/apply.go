@@ -31,9 +31,7 @@ func (c *call) apply(body []byte) error {
 	if err := c.checkBodyNamespace(applied); err != nil {
 		return err
 	}
-	if err := c.pruneUnknown(applied); err != nil {
-		return err
-	}
+	c.duplicates = nil // the field manager reports what it cannot type
 	fm, err := c.fieldManager()
 	if err != nil {
 		return err
@@ -54,6 +52,7 @@ func (c *call) apply(body []byte) error {
 		return applyError(err)
 	}
 	nu := out.(*unstructured.Unstructured).Object
+	c.applyDefaults(nu)
 	res, code, err := c.updateLocked(old, nu, manager, nu)
 	if err != nil {
 		return err
@@ -77,6 +76,7 @@ func (c *call) applyCreateLocked(applied object, manager string, force bool) err
 		return applyError(err)
 	}
 	obj := out.(*unstructured.Unstructured).Object
+	c.applyDefaults(obj)
 	raw, err := c.createLocked(obj, manager, obj)
 	if err != nil {
 		return err
@@ -84,11 +84,21 @@ func (c *call) applyCreateLocked(applied object, manager string, force bool) err
 	return c.respondRaw(http.StatusCreated, raw)
 }
 
-// applyError keeps API errors (a Conflict lists the conflicting fields)
-// and turns others into the 500 the server sends.
-func applyError(err error) error {
-	if _, ok := err.(apierrors.APIStatus); ok {
-		return err
+// applyError keeps API errors (a Conflict lists the conflicting fields);
+// others (a field the schema does not declare) are the plain 500 the
+// server sends.
+func applyError(err error) error { return err }
+
+// applyDefaults sets a custom resource's schema defaults on an apply
+// result (after the field manager, so defaults are nobody's fields).
+func (c *call) applyDefaults(obj object) {
+	if c.res.crd == nil {
+		return
 	}
-	return apierrors.NewInternalError(err)
+	s, models := c.s.kindSchema(c.res)
+	if s == nil {
+		return
+	}
+	w := &schemaWalker{models: models, deflt: true}
+	w.walkRoot(obj, s, models[objectMetaModel])
 }

@@ -3,9 +3,10 @@ package memserver
 import (
 	"encoding/hex"
 	"encoding/json"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"fmt"
 	"io"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 	"mime"
 	"net/http"
 	"strings"
@@ -151,6 +152,9 @@ func (c *call) strictness(unknown []string) error {
 	case "Ignore":
 		return nil
 	case "Strict":
+		if c.patched != nil {
+			return apierrors.NewInvalid(schema.GroupKind{}, "", field.ErrorList{field.Invalid(field.NewPath("patch"), string(c.patched), "strict decoding error: "+strings.Join(msgs, ", "))})
+		}
 		v := c.res.gvr.Version
 		return apierrors.NewBadRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: strict decoding error: %s", c.res.kind, v, c.res.kind, strings.Join(msgs, ", ")))
 	}

@@ -1,6 +1,8 @@
 package memserver
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"sync"
@@ -20,7 +22,8 @@ type crdEntry struct {
 type crdVersion struct {
 	crdName      string
 	gvk          schema.GroupVersionKind
-	order        int // creation order, for discovery
+	storageHash  string // storageVersionHash of the CRD's storage version
+	order        int    // creation order, for discovery
 	versionIndex int
 	multiVersion bool
 	listKind     string
@@ -103,12 +106,18 @@ func crdResourcesOf(obj object, order int) ([]*resource, error) {
 	if listKind == "" {
 		listKind = sp.Names.Kind + "List"
 	}
+	storageHash := ""
+	for _, v := range sp.Versions {
+		if v.Storage {
+			storageHash = storageVersionHash(sp.Group, v.Name, sp.Names.Kind)
+		}
+	}
 	var out []*resource
 	for i, v := range sp.Versions {
 		if !v.Served {
 			continue
 		}
-		cv := &crdVersion{gvk: schema.GroupVersionKind{Group: sp.Group, Version: v.Name, Kind: sp.Names.Kind}, crdName: metaString(obj, "name"), order: order, versionIndex: i, multiVersion: len(sp.Versions) > 1, listKind: listKind, columns: v.Columns}
+		cv := &crdVersion{gvk: schema.GroupVersionKind{Group: sp.Group, Version: v.Name, Kind: sp.Names.Kind}, crdName: metaString(obj, "name"), storageHash: storageHash, order: order, versionIndex: i, multiVersion: len(sp.Versions) > 1, listKind: listKind, columns: v.Columns}
 		if v.Schema != nil {
 			cv.schema = v.Schema.OpenAPIV3Schema
 		}
@@ -175,4 +184,12 @@ func (cv *crdVersion) typeConverter(s *Surface) (managedfields.TypeConverter, er
 		}
 	})
 	return cv.tc, cv.tcErr
+}
+
+// storageVersionHash is kube-apiserver's discovery storageVersionHash: the
+// first 8 bytes of sha256("group/version/kind") of the storage version,
+// base64.
+func storageVersionHash(group, version, kind string) string {
+	sum := sha256.Sum256([]byte(group + "/" + version + "/" + kind))
+	return base64.StdEncoding.EncodeToString(sum[:8])
 }

@@ -3,12 +3,14 @@ package memserver
 import (
 	"bytes"
 	"fmt"
+	metainternalversionscheme "k8s.io/apimachinery/pkg/apis/meta/internalversion/scheme"
 	"net/http"
 	"strconv"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/watch"
@@ -25,7 +27,7 @@ func (c *call) deleteOptions() (*metav1.DeleteOptions, error) {
 		if err := utiljson.Unmarshal(body, opts); err != nil {
 			return nil, apierrors.NewBadRequest(fmt.Sprintf("error decoding delete options: %v", err))
 		}
-	} else if err := metav1.ParameterCodec.DecodeParameters(c.q, metav1.SchemeGroupVersion, opts); err != nil {
+	} else if err := metainternalversionscheme.ParameterCodec.DecodeParameters(c.q, metav1.SchemeGroupVersion, opts); err != nil {
 		return nil, apierrors.NewBadRequest(err.Error())
 	}
 	if err := checkDeleteOptions(opts); err != nil {
@@ -69,11 +71,13 @@ func (c *call) delete() error {
 // finalizers remain. It reports whether the object is gone.
 func (c *call) deleteLocked(obj object, opts *metav1.DeleteOptions) ([]byte, bool, error) {
 	if p := opts.Preconditions; p != nil {
+		// The registry checks these itself and names the kind.
+		kindGR := schema.GroupResource{Group: c.res.gvr.Group, Resource: c.res.kind}
 		if p.UID != nil && string(*p.UID) != metaString(obj, "uid") {
-			return nil, false, apierrors.NewConflict(c.gr(), c.name, fmt.Errorf("Precondition failed: UID in precondition: %v, UID in object meta: %v", *p.UID, metaString(obj, "uid")))
+			return nil, false, apierrors.NewConflict(kindGR, c.name, fmt.Errorf("the UID in the precondition (%s) does not match the UID in record (%s). The object might have been deleted and then recreated", *p.UID, metaString(obj, "uid")))
 		}
 		if p.ResourceVersion != nil && *p.ResourceVersion != metaString(obj, "resourceVersion") {
-			return nil, false, apierrors.NewConflict(c.gr(), c.name, fmt.Errorf("Precondition failed: ResourceVersion in precondition: %v, ResourceVersion in object meta: %v", *p.ResourceVersion, metaString(obj, "resourceVersion")))
+			return nil, false, apierrors.NewConflict(kindGR, c.name, fmt.Errorf("the ResourceVersion in the precondition (%s) does not match the ResourceVersion in record (%s). The object might have been modified", *p.ResourceVersion, metaString(obj, "resourceVersion")))
 		}
 	}
 	old := copyObject(obj)
@@ -89,7 +93,9 @@ func (c *call) deleteLocked(obj object, opts *metav1.DeleteOptions) ([]byte, boo
 			return mustEncode(obj), false, nil
 		}
 		setMeta(obj, "deletionTimestamp", timestamp(c.s.opts.Clock.Now()))
-		setMeta(obj, "deletionGracePeriodSeconds", int64(0))
+		if !(c.res.crd == nil && c.res.groupResource() == namespacesGR) {
+			setMeta(obj, "deletionGracePeriodSeconds", int64(0))
+		}
 		if len(fins) > 0 {
 			metaOf(obj)["finalizers"] = fins
 		}

@@ -54,7 +54,7 @@ func (s *Server) serveDiscovery(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeError(w, errNotFoundPath())
+	writePlain404(w)
 }
 
 // writeCached writes b with an ETag and answers If-None-Match with 304.
@@ -235,6 +235,7 @@ func (s *Server) crdResourceList(gvPath string) []byte {
 		Categories   []string `json:"categories,omitempty"`
 		Group        string   `json:"group,omitempty"`
 		Version      string   `json:"version,omitempty"`
+		StorageHash  string   `json:"storageVersionHash,omitempty"`
 	}
 	list := struct {
 		Kind         string        `json:"kind"`
@@ -243,7 +244,7 @@ func (s *Server) crdResourceList(gvPath string) []byte {
 		Resources    []apiResource `json:"resources"`
 	}{Kind: "APIResourceList", APIVersion: "v1", GroupVersion: gv.String()}
 	for _, r := range rs {
-		list.Resources = append(list.Resources, apiResource{Name: r.gvr.Resource, SingularName: r.singular, Namespaced: r.namespaced, Kind: r.kind, Verbs: r.agg.Verbs, ShortNames: r.agg.ShortNames, Categories: r.agg.Categories})
+		list.Resources = append(list.Resources, apiResource{Name: r.gvr.Resource, SingularName: r.singular, Namespaced: r.namespaced, Kind: r.kind, Verbs: r.agg.Verbs, ShortNames: r.agg.ShortNames, Categories: r.agg.Categories, StorageHash: r.crd.storageHash})
 		for _, sr := range r.agg.Subresources {
 			ar := apiResource{Name: r.gvr.Resource + "/" + sr.Subresource, Namespaced: r.namespaced, Kind: sr.ResponseKind.Kind, Verbs: sr.Verbs}
 			if sr.Subresource == "scale" {

@@ -44,6 +44,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serveResource(w, r, ap)
 }
 
+// notFound answers a path nothing serves: built-in group-versions answer
+// a Status, everything else (custom resources, unknown groups) the plain
+// "404 page not found" of kube-apiserver's fallback handler.
+func (s *Server) notFound(w http.ResponseWriter, gv schema.GroupVersion) {
+	if s.surface.builtinGV[gv] {
+		writeError(w, errNotFoundPath())
+		return
+	}
+	writePlain404(w)
+}
+
+func writePlain404(w http.ResponseWriter) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	writeRaw(w, http.StatusNotFound, "text/plain; charset=utf-8", []byte("404 page not found\n"))
+}
+
 // authenticated checks the bearer token.
 func (s *Server) authenticated(r *http.Request) bool {
 	h := r.Header.Get("Authorization")
@@ -64,6 +80,9 @@ type call struct {
 	// duplicates are the body's duplicate fields, reported with the
 	// unknown fields under fieldValidation.
 	duplicates []string
+	// patched is the patched document of a (non-apply) patch, which a
+	// Strict failure quotes.
+	patched []byte
 }
 
 // serveResource routes a resource request by method and path shape.
@@ -71,7 +90,7 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, ap apiPat
 	gvr := schema.GroupVersionResource{Group: ap.group, Version: ap.version, Resource: ap.resource}
 	res := s.reg.lookup(gvr)
 	if res == nil || (ap.namespace != "" && !res.namespaced) || !validSubresource(res, ap.subresource) {
-		writeError(w, errNotFoundPath())
+		s.notFound(w, gvr.GroupVersion())
 		return
 	}
 	q, err := url.ParseQuery(r.URL.RawQuery)

@@ -49,8 +49,8 @@ func (c *call) list() error {
 // listObjects reads the page o asks for.
 func (c *call) listObjects(o *listOpts) (*listResult, error) {
 	st := c.s.store
-	st.mu.RLock()
-	defer st.mu.RUnlock()
+	st.mu.Lock()
+	defer st.mu.Unlock()
 	at := uint64(0) // 0: now
 	switch {
 	case o.cont != nil:
@@ -69,7 +69,7 @@ func (c *call) listObjects(o *listOpts) (*listResult, error) {
 	}
 	rv := at
 	if rv == 0 {
-		rv = st.rv
+		rv = st.readRVLocked()
 	}
 	return c.page(snap, o, rv), nil
 }
@@ -115,7 +115,19 @@ func (c *call) page(snap []kv, o *listOpts, rv uint64) *listResult {
 
 // encodeList writes a List document around stored items.
 func (c *call) encodeList(res *listResult) []byte {
-	return encodeListAs(res, c.listKind(), c.res.gvr.GroupVersion().String(), c.present)
+	return encodeListAs(res, c.listKind(), c.res.gvr.GroupVersion().String(), c.listItem)
+}
+
+// listItem is one item of a list: built-in lists are typed, and their
+// items carry no apiVersion and kind; custom resources' items do.
+func (c *call) listItem(raw []byte) []byte {
+	if c.res.crd != nil {
+		return c.present(raw)
+	}
+	o := mustDecode(raw)
+	delete(o, "apiVersion")
+	delete(o, "kind")
+	return mustEncode(o)
 }
 
 // listKind is the kind of the resource's lists.

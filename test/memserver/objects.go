@@ -1,11 +1,12 @@
 package memserver
 
 import (
-	"errors"
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/validation"
@@ -85,9 +86,6 @@ func (c *call) create() error {
 // createLocked stores obj as a new object. applied, when set, is the
 // server-side apply result to store instead of an Update-tracked obj.
 func (c *call) createLocked(obj object, manager string, applied object) ([]byte, error) {
-	if err := c.namespaceWritableLocked(); err != nil {
-		return nil, err
-	}
 	if rv := metaString(obj, "resourceVersion"); rv != "" {
 		return nil, errors.New("resourceVersion should not be set on objects to be created")
 	}
@@ -100,11 +98,19 @@ func (c *call) createLocked(obj object, manager string, applied object) ([]byte,
 	} else {
 		setMeta(obj, "namespace", nil)
 	}
+	if err := c.namespaceWritableLocked(); err != nil {
+		return nil, err
+	}
 	for _, f := range []string{"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generation"} {
 		setMeta(obj, f, nil)
 	}
+	// Decoding (pruning, defaults) and the field manager come before the
+	// type's strategy, so what the strategy sets is nobody's field.
 	if applied == nil {
 		if err := c.pruneUnknown(obj); err != nil {
+			return nil, err
+		}
+		if err := c.trackUpdate(nil, obj, manager); err != nil {
 			return nil, err
 		}
 	}
@@ -120,11 +126,6 @@ func (c *call) createLocked(obj object, manager string, applied object) ([]byte,
 	st := c.s.store
 	if st.getLocked(c.gr(), c.key()) != nil {
 		return nil, apierrors.NewAlreadyExists(c.gr(), c.name)
-	}
-	if applied != nil {
-		obj = applied
-	} else if err := c.trackUpdate(nil, obj, manager); err != nil {
-		return nil, err
 	}
 	setMeta(obj, "uid", newUID())
 	setMeta(obj, "creationTimestamp", timestamp(c.s.opts.Clock.Now()))
@@ -175,6 +176,11 @@ func (c *call) checkTypeMeta(obj object) error {
 	}
 	if av == "" {
 		return apierrors.NewBadRequest(fmt.Sprintf("Object 'apiVersion' is missing in '%s'", truncate(mustEncode(obj))))
+	}
+	if c.res.crd == nil && k != c.res.kind {
+		bodyGV, _ := schema.ParseGroupVersion(av)
+		return apierrors.NewBadRequest(fmt.Sprintf("%s in version %q cannot be handled as a %s: converting (%s.%s) to (%s.%s): unknown conversion",
+			k, bodyGV.Version, c.res.kind, bodyGV.Version, k, internalPackage(c.res.gvr.Group), c.res.kind))
 	}
 	if av != gv || k != c.res.kind {
 		return apierrors.NewBadRequest(fmt.Sprintf("the API version in the data (%s) does not match the expected API version (%s)", av, gv))
@@ -229,4 +235,13 @@ func (c *call) present(raw []byte) []byte {
 func mustEncode(o object) []byte {
 	b, _ := encodeObject(o)
 	return b
+}
+
+// internalPackage is the Go package of a built-in group's internal types,
+// as conversion errors name it ("core" for the legacy group).
+func internalPackage(group string) string {
+	if group == "" {
+		return "core"
+	}
+	return strings.SplitN(group, ".", 2)[0]
 }

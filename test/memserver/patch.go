@@ -55,6 +55,7 @@ func (c *call) patch() error {
 	if err != nil {
 		return err
 	}
+	c.patched = patched
 	nu, err := c.decodeJSONish(patched, false)
 	if err != nil {
 		return err

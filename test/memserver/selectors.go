@@ -51,6 +51,9 @@ func (c *call) checkFieldSelector(sel fields.Selector) error {
 	}
 	for _, r := range sel.Requirements() {
 		if !ok[r.Field] {
+			if c.res.crd != nil {
+				return apierrors.NewBadRequest("field label not supported: " + r.Field)
+			}
 			var quoted []string
 			for _, f := range c.res.selectableFields() {
 				quoted = append(quoted, strconv.Quote(f))

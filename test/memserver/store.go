@@ -52,6 +52,11 @@ type store struct {
 	compacted uint64
 	// watchers receive every event of their group-resource.
 	watchers map[*watcher]struct{}
+	// written: the last resourceVersion was an object write. A consistent
+	// read then takes a revision of its own, as on a real cluster where
+	// something (a lease, an event) has always been written since: list
+	// resourceVersions are newer than their items, as clients see them.
+	written bool
 }
 
 func newStore(clock Clock, window time.Duration, maxEvents int) *store {
@@ -92,6 +97,7 @@ func (s *store) commitLocked(gr schema.GroupResource, k objKey, typ watch.EventT
 	} else {
 		t[k] = obj
 	}
+	s.written = true
 	ev := event{rv: rv, gr: gr, typ: typ, key: k, obj: obj, prev: prev, at: s.clock.Now()}
 	s.history = append(s.history, ev)
 	s.trimLocked()
@@ -210,4 +216,13 @@ func (s *store) dropGroupResource(gr schema.GroupResource) {
 			w.stop()
 		}
 	}
+}
+
+// readRVLocked is the resourceVersion of a consistent read now.
+func (s *store) readRVLocked() uint64 {
+	if s.written {
+		s.rv++
+		s.written = false
+	}
+	return s.rv
 }

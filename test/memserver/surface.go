@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sort"
 	"sync"
 )
@@ -25,6 +26,7 @@ const DefaultVersion = "v1.37.2"
 type Surface struct {
 	rec       recording
 	resources []*resource // built-in resources, from aggregated discovery
+	builtinGV map[schema.GroupVersion]bool
 	openapi   func() (map[string]json.RawMessage, error)
 	schemas   sync.Map // group-version path -> *gvSchemas, built lazily
 }
@@ -85,6 +87,10 @@ func ParseSurface(data []byte) (*Surface, error) {
 	s.resources, err = resourcesFromAggregated(s.rec.Aggregated["/api"], s.rec.Aggregated["/apis"])
 	if err != nil {
 		return nil, err
+	}
+	s.builtinGV = map[schema.GroupVersion]bool{}
+	for _, r := range s.resources {
+		s.builtinGV[r.gvr.GroupVersion()] = true
 	}
 	openapi := s.rec.OpenAPI
 	s.openapi = func() (map[string]json.RawMessage, error) { return openapi, nil }

@@ -28,7 +28,13 @@ const nameDescription = "Name must be unique within a namespace. Is required whe
 func (c *call) columns() []printerColumn {
 	cols := []printerColumn{{Name: "Name", Type: "string", Format: "name", Description: nameDescription}}
 	if c.res.crd != nil && len(c.res.crd.columns) > 0 {
-		return append(cols, c.res.crd.columns...)
+		for _, col := range c.res.crd.columns {
+			if col.Description == "" {
+				col.Description = "Custom resource definition column (in JSONPath format): " + col.JSONPath
+			}
+			cols = append(cols, col)
+		}
+		return cols
 	}
 	return append(cols, printerColumn{Name: "Age", Type: "date", Description: "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata", JSONPath: ".metadata.creationTimestamp"})
 }

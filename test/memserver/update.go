@@ -50,7 +50,7 @@ func (c *call) update() error {
 // subresource. applied, when set, is the apply result to store as is.
 func (c *call) updateLocked(old, nu object, manager string, applied object) ([]byte, int, error) {
 	if uid := metaString(nu, "uid"); uid != "" && uid != metaString(old, "uid") {
-		return nil, 0, apierrors.NewConflict(c.gr(), c.name, fmt.Errorf("Precondition failed: UID in precondition: %v, UID in object meta: %v", uid, metaString(old, "uid")))
+		return nil, 0, apierrors.NewConflict(c.gr(), c.name, fmt.Errorf("StorageError: invalid object, Code: 4, Key: %s, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: %v, UID in object meta: %v", c.storageKey(), uid, metaString(old, "uid")))
 	}
 	if rv := metaString(nu, "resourceVersion"); rv != "" && rv != metaString(old, "resourceVersion") {
 		return nil, 0, apierrors.NewConflict(c.gr(), c.name, fmt.Errorf("the object has been modified; please apply your changes to the latest version and try again"))
@@ -96,7 +96,15 @@ func (c *call) commitUpdateLocked(old, nu object) ([]byte, int, error) {
 	if metaString(nu, "deletionTimestamp") != "" && len(finalizersOf(nu)) == 0 && !c.s.keepsOnDelete(c.res, nu) {
 		typ = watch.Deleted
 	}
-	st.commitLocked(c.gr(), c.key(), typ, rv, out)
+	stored := out
+	if typ == watch.Deleted {
+		// etcd's delete event carries the last stored object, at the
+		// delete's revision.
+		last := copyObject(old)
+		setMeta(last, "resourceVersion", strconv.FormatUint(rv, 10))
+		stored = mustEncode(last)
+	}
+	st.commitLocked(c.gr(), c.key(), typ, rv, stored)
 	c.s.afterWriteLocked(c.res, old, nu)
 	if typ == watch.Deleted {
 		c.s.afterDeleteLocked(c.res, nu)
@@ -107,9 +115,6 @@ func (c *call) commitUpdateLocked(old, nu object) ([]byte, int, error) {
 // validateUpdate runs the metadata update validation and the type's own.
 func (c *call) validateUpdate(old, nu object) error {
 	errs := validation.ValidateObjectMetaAccessorUpdate(toUnstructured(nu), toUnstructured(old), field.NewPath("metadata"))
-	if metaString(old, "deletionTimestamp") != "" {
-		errs = append(errs, validation.ValidateNoNewFinalizers(stringsOf(finalizersOf(nu)), stringsOf(finalizersOf(old)), field.NewPath("metadata", "finalizers"))...)
-	}
 	if len(errs) > 0 {
 		return apierrors.NewInvalid(c.gk(), c.name, errs)
 	}
@@ -126,4 +131,17 @@ func stringsOf(l []any) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// storageKey is the object's etcd key, as storage errors quote it.
+func (c *call) storageKey() string {
+	k := "/registry/"
+	if c.res.crd != nil {
+		k += c.res.gvr.Group + "/"
+	}
+	k += c.res.gvr.Resource + "/"
+	if c.ns != "" {
+		k += c.ns + "/"
+	}
+	return k + c.name
 }

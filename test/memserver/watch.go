@@ -114,7 +114,7 @@ func (c *call) watch() error {
 	for _, e := range initial {
 		ws.send(event{typ: watch.Added, key: e.key, obj: e.obj, rv: startRV})
 	}
-	if o.initial != nil && *o.initial {
+	if o.initial != nil && *o.initial && o.bookmark {
 		ws.bookmark(startRV, true)
 	}
 	for _, ev := range replay {
@@ -134,13 +134,9 @@ func (c *call) watch() error {
 func (c *call) watchStartLocked(o *listOpts) (initial []kv, replay []event, rv uint64, err error) {
 	st := c.s.store
 	sendInitial := o.initial != nil && *o.initial
-	if (o.rvSet == "" || o.rvSet == "0") && (o.initial == nil || sendInitial) {
+	if (o.rvSet == "" || o.rvSet == "0") && (o.initial == nil || sendInitial) || sendInitial {
 		snap, err := st.snapshotLocked(c.gr(), c.ns, 0)
-		return snap, nil, st.rv, err
-	}
-	if sendInitial {
-		snap, err := st.snapshotLocked(c.gr(), c.ns, 0)
-		return snap, nil, st.rv, err
+		return snap, nil, st.readRVLocked(), err
 	}
 	if o.rvSet == "" || o.rvSet == "0" {
 		return nil, nil, st.rv, nil
@@ -180,6 +176,7 @@ func (ws *watchStream) send(ev event) {
 		return
 	}
 	typ := ev.typ
+	objRaw := ev.obj
 	if !ws.m.everything() {
 		newOK := ws.m.matches(mustDecode(ev.obj))
 		oldOK := ev.prev != nil && ws.m.matches(mustDecode(ev.prev))
@@ -195,10 +192,15 @@ func (ws *watchStream) send(ev event) {
 		case typ == watch.Modified && !oldOK:
 			typ = watch.Added
 		case typ == watch.Modified && !newOK:
+			// The watch cache sends the previous content (which matched)
+			// at the event's resourceVersion.
 			typ = watch.Deleted
+			prev := mustDecode(ev.prev)
+			setMeta(prev, "resourceVersion", strconv.FormatUint(ev.rv, 10))
+			objRaw = mustEncode(prev)
 		}
 	}
-	obj := ws.c.present(ev.obj)
+	obj := ws.c.present(objRaw)
 	if ws.meta {
 		obj = partialMeta(obj)
 	}
