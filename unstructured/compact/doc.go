@@ -1,0 +1,42 @@
+// Package compact keeps Kubernetes objects in a compact, immutable form for
+// long-lived caches (an informer's store), and turns them into
+// *unstructured.Unstructured trees only when asked.
+//
+// An [Object] is one string of bytes: a binary encoding of the object's
+// JSON tree in which each object key, and each short string seen more than
+// once (apiVersion and kind, namespaces, label and annotation keys and
+// values, images, node names, condition types), is a small number into a
+// [Table] the objects of one cache share. Counts come first, so turning an
+// object into a tree ([Object.Unstructured]) makes each map and slice once
+// at its final size, takes keys and repeated values (already boxed) from
+// the Table, and shares the other strings with the Object's bytes: it
+// costs the allocations of the tree and no parsing. The tree is new on each
+// call, the caller's to change, and not retained. Name, Namespace,
+// ResourceVersion, UID, Kind, APIVersion and Labels read the object in
+// place without allocating, for keys, indices and label selectors.
+//
+// A [Builder] makes Objects. Package unstructured's [DecodeCompact] and
+// Decoder.NextEventCompact feed it straight from the wire, in one pass,
+// without building the tree; [Builder.FromUnstructured] feeds it a tree.
+// What it keeps is a [Plan], compiled from [Options]:
+//
+//   - by default the whole object but metadata.managedFields (server-side
+//     apply bookkeeping controllers rarely read, often a third of an
+//     object's bytes), which KeepManagedFields keeps;
+//   - with Project, a projection: apiVersion, kind, the metadata fields in
+//     [ProjectedMetadata] (name, namespace, uid, resourceVersion, labels,
+//     annotations, ownerReferences, generation, deletionTimestamp,
+//     finalizers) and the named field paths ("spec.replicas",
+//     "status.conditions") only. A projected object's tree carries the
+//     annotation [ProjectionAnnotation] ("kubedyn.io/projection":
+//     "spec.replicas,status.conditions") and [Object.Projection] returns
+//     the paths, so that nobody mistakes it for the whole object.
+//
+// The members a Plan drops are validated and skipped by the decoder, never
+// built. Differential tests check, for recorded and generated objects and
+// a fuzz target over random ones, that an Object's tree equals the decoded
+// tree without managedFields, and a projection's equals that tree
+// restricted to its paths.
+//
+// [DecodeCompact]: github.com/kubedyn/kubedyn/unstructured.DecodeCompact
+package compact

@@ -1,0 +1,229 @@
+package unstructured
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kubedyn/kubedyn/unstructured/compact"
+)
+
+// DecodeCompact reads one JSON object from r straight into its compact
+// form, built by b: the tree is never made, and the members b does not
+// want (managedFields, the fields a projection leaves out) are validated
+// and skipped. It fails where DecodeObject fails (malformed JSON, trailing
+// data, numbers beyond float64, a missing kind), and on a list.
+func DecodeCompact(r io.Reader, b *compact.Builder) (*compact.Object, error) {
+	d := NewDecoder(r)
+	obj, err := d.compactTop(b)
+	if err != nil {
+		return nil, err
+	}
+	return obj, d.end()
+}
+
+// NextEventCompact is NextEventObject building the event's object in
+// compact form with b.
+func (d *Decoder) NextEventCompact(b *compact.Builder) (eventType string, obj *compact.Object, err error) {
+	eventType, err = d.event(func() error {
+		var err error
+		obj, err = d.compactTop(b)
+		return err
+	})
+	return eventType, obj, err
+}
+
+// compactTop decodes the object at the next non-space byte.
+func (d *Decoder) compactTop(b *compact.Builder) (*compact.Object, error) {
+	c, ok := d.s.skipSpace()
+	if !ok {
+		return nil, d.s.readErr("object")
+	}
+	if c != '{' {
+		return nil, d.s.errorf(d.s.pos, "expected a JSON object, found %q", c)
+	}
+	if err := d.compactObject(b, 1); err != nil {
+		return nil, err
+	}
+	obj, err := b.Finish()
+	if err != nil {
+		return nil, err
+	}
+	if b.IsList() {
+		return nil, fmt.Errorf("unstructured: decoding an object: got a list (kind %q)", obj.Kind())
+	}
+	if _, err := schema.ParseGroupVersion(obj.APIVersion()); err != nil || obj.Kind() == "" {
+		return nil, runtime.NewMissingKindErr(summary(obj.Unstructured().Object))
+	}
+	return obj, nil
+}
+
+// compactValue decodes the value at the next non-space byte into b.
+func (d *Decoder) compactValue(b *compact.Builder, depth int) error {
+	c, ok := d.s.skipSpace()
+	if !ok {
+		return d.s.readErr("value")
+	}
+	switch c {
+	case '{':
+		return d.compactObject(b, depth+1)
+	case '[':
+		if !b.OpenArray() {
+			return d.s.skip(depth, true)
+		}
+		return d.compactArray(b, depth+1)
+	case '"':
+		s, err := d.s.scanString()
+		if err == nil {
+			b.String(s)
+		}
+		return err
+	case 't':
+		b.Bool(true)
+		return d.s.literal("true")
+	case 'f':
+		b.Bool(false)
+		return d.s.literal("false")
+	case 'n':
+		b.Null()
+		return d.s.literal("null")
+	}
+	if c == '-' || (c >= '0' && c <= '9') {
+		return d.compactNumber(b)
+	}
+	return d.s.errorf(d.s.pos, "invalid character %q looking for beginning of value", c)
+}
+
+// compactNumber converts a number as number does (int64 when it has no
+// '.' and fits, else float64) without boxing it.
+func (d *Decoder) compactNumber(b *compact.Builder) error {
+	n, frac, err := d.s.scanNumber()
+	if err != nil {
+		return err
+	}
+	start := d.s.pos
+	text := d.s.buf[start : start+n]
+	d.s.pos += n
+	if !frac {
+		if v, ok := smallInt(text); ok {
+			b.Int(v)
+			return nil
+		}
+		if v, err := strconv.ParseInt(string(text), 10, 64); err == nil {
+			b.Int(v)
+			return nil
+		}
+	}
+	f, err := strconv.ParseFloat(string(text), 64)
+	if err != nil {
+		return d.s.errorf(start, "number %s does not fit a float64", text)
+	}
+	b.Float(f)
+	return nil
+}
+
+// smallInt parses up to 18 plain digits (with an optional '-').
+func smallInt(b []byte) (int64, bool) {
+	if len(b) > 18 {
+		return 0, false
+	}
+	neg := b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+// compactObject decodes the object whose '{' is at pos into b.
+func (d *Decoder) compactObject(b *compact.Builder, depth int) error {
+	if depth > maxDepth {
+		return d.s.errorf(d.s.pos, "exceeded max depth of %d", maxDepth)
+	}
+	d.s.pos++
+	b.OpenObject()
+	c, ok := d.s.skipSpace()
+	if !ok {
+		return d.s.readErr("object")
+	}
+	if c == '}' {
+		d.s.pos++
+		b.CloseObject()
+		return nil
+	}
+	for {
+		if c != '"' {
+			return d.s.errorf(d.s.pos, "invalid character %q looking for beginning of object key string", c)
+		}
+		k, err := d.s.scanString()
+		if err != nil {
+			return err
+		}
+		wanted := b.Key(k)
+		if err := d.s.colon(); err != nil {
+			return err
+		}
+		if wanted {
+			err = d.compactValue(b, depth)
+		} else {
+			err = d.s.skip(depth, true)
+		}
+		if err != nil {
+			return err
+		}
+		more, err := d.s.next('}', "object")
+		if err != nil {
+			return err
+		}
+		if !more {
+			b.CloseObject()
+			return nil
+		}
+		if c, ok = d.s.skipSpace(); !ok {
+			return d.s.readErr("object")
+		}
+	}
+}
+
+// compactArray decodes the array whose '[' is at pos into b, which has
+// opened it.
+func (d *Decoder) compactArray(b *compact.Builder, depth int) error {
+	if depth > maxDepth {
+		return d.s.errorf(d.s.pos, "exceeded max depth of %d", maxDepth)
+	}
+	d.s.pos++
+	c, ok := d.s.skipSpace()
+	if !ok {
+		return d.s.readErr("array")
+	}
+	if c == ']' {
+		d.s.pos++
+		b.CloseArray()
+		return nil
+	}
+	for {
+		if err := d.compactValue(b, depth); err != nil {
+			return err
+		}
+		more, err := d.s.next(']', "array")
+		if err != nil {
+			return err
+		}
+		if !more {
+			b.CloseArray()
+			return nil
+		}
+	}
+}
