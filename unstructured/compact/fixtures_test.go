@@ -70,7 +70,7 @@ func serverPod(t testing.TB, i int) []byte {
 			map[string]any{"type": "Ready", "status": "True", "lastProbeTime": nil, "lastTransitionTime": "2026-11-23T09:00:05Z"},
 		},
 		"containerStatuses": []any{map[string]any{"name": "web", "ready": true, "restartCount": int64(i % 3), "started": true, "containerID": fmt.Sprintf("containerd://%064x", i), "state": map[string]any{"running": map[string]any{"startedAt": "2026-11-23T09:00:04Z"}}}},
-		"ratio": 0.25 + float64(i),
+		"ratio":             0.25 + float64(i),
 	}
 	return mustJSON(t, pod)
 }
@@ -87,7 +87,7 @@ func serverConfigMap(t testing.TB, i int) []byte {
 		"metadata": map[string]any{
 			"name": fmt.Sprintf("settings-%05d", i), "namespace": "bench", "uid": fmt.Sprintf("2c9e1f7a-0000-4000-8000-%012d", i),
 			"resourceVersion": fmt.Sprint(300000 + i), "creationTimestamp": "2026-11-23T09:00:00Z",
-			"labels": map[string]any{"app": "web", "shard": fmt.Sprint(i % 16)},
+			"labels":        map[string]any{"app": "web", "shard": fmt.Sprint(i % 16)},
 			"managedFields": []any{map[string]any{"manager": "kubectl", "operation": "Update", "apiVersion": "v1", "fieldsType": "FieldsV1", "fieldsV1": map[string]any{"f:data": map[string]any{".": map[string]any{}}}}},
 		},
 		"data": map[string]any{"app.properties": props.String(), "replica": fmt.Sprint(i), "escaped \"\u00e9\"": "line\nbreak\t\u2028"},
