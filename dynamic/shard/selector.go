@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/sharding"
 )
 
@@ -86,6 +87,16 @@ func (s Selector) String() string {
 func (s Selector) EchoedBy(echo string) bool {
 	e, err := ParseSelector(echo)
 	return err == nil && s.Equal(e)
+}
+
+// Echo returns the metadata.shardInfo.selector of a list response: the
+// selector the server filtered by, in its own form, or "" when it did not
+// filter (a server without the ShardedListAndWatch gate ignores the
+// parameter and echoes nothing). A typed list's echo is
+// ListMeta.ShardInfo.Selector.
+func Echo(list *unstructured.UnstructuredList) string {
+	s, _, _ := unstructured.NestedString(list.Object, "metadata", "shardInfo", "selector")
+	return s
 }
 
 // ParseSelector reads a shardSelector: one or more

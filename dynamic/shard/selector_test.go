@@ -210,3 +210,24 @@ func BenchmarkSelectorMatches(b *testing.B) {
 		_ = s.Matches(obj)
 	}
 }
+
+func TestEcho(t *testing.T) {
+	tests := []struct {
+		name string
+		obj  map[string]any
+		want string
+	}{
+		{name: "filtered", obj: map[string]any{"metadata": map[string]any{"shardInfo": map[string]any{"selector": "shardRange(object.metadata.uid, '0x0000000000000000', '0x8000000000000000')"}}},
+			want: "shardRange(object.metadata.uid, '0x0000000000000000', '0x8000000000000000')"},
+		{name: "not filtered", obj: map[string]any{"metadata": map[string]any{"resourceVersion": "5"}}, want: ""},
+		{name: "no metadata", obj: map[string]any{}, want: ""},
+		{name: "selector not a string", obj: map[string]any{"metadata": map[string]any{"shardInfo": map[string]any{"selector": 5}}}, want: ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Echo(&unstructured.UnstructuredList{Object: tc.obj}); got != tc.want {
+				t.Errorf("Echo = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
