@@ -60,7 +60,7 @@ func TestSelectorOnTheServer(t *testing.T) {
 		if !honoured && len(list.Items) != 20 {
 			t.Errorf("a server that did not filter returned %d of 20 objects", len(list.Items))
 		}
-		t.Logf("%v: server filtered: %v, %d objects returned, %d owned", half, honoured, len(list.Items), len(mine))
+		t.Logf("%v: echo %q, server filtered: %v, %d objects returned, %d owned", half, echo, honoured, len(list.Items), len(mine))
 		owned = append(owned, mine...)
 	}
 	slices.Sort(owned)
