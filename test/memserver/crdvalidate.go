@@ -1,6 +1,8 @@
 package memserver
 
 import (
+	"math"
+	"regexp"
 	"fmt"
 	"sort"
 	"strings"
@@ -27,6 +29,9 @@ func (cv *crdVersion) validate(c *call, obj object) error {
 		}
 	}
 	errs = append(errs, requiredMissing(obj, cv.schema, nil)...)
+	if c.res.scale != nil && c.sub == "" {
+		errs = append(errs, validateScaleSpec(obj, c.res.scale.spec)...)
+	}
 	if len(errs) > 0 {
 		return apierrors.NewInvalid(schema.GroupKind{Group: cv.gvk.Group, Kind: cv.gvk.Kind}, metaString(obj, "name"), errs)
 	}
@@ -61,7 +66,7 @@ func validateValue(v any, s *spec.Schema, p *field.Path) field.ErrorList {
 	if len(s.Type) > 0 && !intOrString(s) && !typeMatches(v, s.Type[0]) {
 		return field.ErrorList{field.TypeInvalid(p, jsonTypeName(v), fmt.Sprintf("%s in body must be of type %s: %q", p, s.Type[0], jsonTypeName(v)))}
 	}
-	var errs field.ErrorList
+	errs := validateBounds(v, s, p)
 	if len(s.Enum) > 0 && !inEnum(v, s.Enum) {
 		vals := make([]string, 0, len(s.Enum))
 		for _, e := range s.Enum {
@@ -146,4 +151,76 @@ func inEnum(v any, enum []any) bool {
 		}
 	}
 	return false
+}
+
+// validateBounds checks minimum, maximum, lengths and pattern with
+// kube-openapi's messages.
+func validateBounds(v any, s *spec.Schema, p *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	var num float64
+	isNum := false
+	switch x := v.(type) {
+	case int64:
+		num, isNum = float64(x), true
+	case float64:
+		num, isNum = x, true
+	}
+	if isNum && s.Minimum != nil {
+		if s.ExclusiveMinimum && num <= *s.Minimum {
+			errs = append(errs, field.Invalid(p, v, fmt.Sprintf("%s in body should be greater than %v", p, *s.Minimum)))
+		} else if num < *s.Minimum {
+			errs = append(errs, field.Invalid(p, v, fmt.Sprintf("%s in body should be greater than or equal to %v", p, *s.Minimum)))
+		}
+	}
+	if isNum && s.Maximum != nil {
+		if s.ExclusiveMaximum && num >= *s.Maximum {
+			errs = append(errs, field.Invalid(p, v, fmt.Sprintf("%s in body should be less than %v", p, *s.Maximum)))
+		} else if num > *s.Maximum {
+			errs = append(errs, field.Invalid(p, v, fmt.Sprintf("%s in body should be less than or equal to %v", p, *s.Maximum)))
+		}
+	}
+	if str, ok := v.(string); ok {
+		n := int64(len([]rune(str)))
+		if s.MinLength != nil && n < *s.MinLength {
+			errs = append(errs, field.Invalid(p, v, fmt.Sprintf("%s in body should be at least %d chars long", p, *s.MinLength)))
+		}
+		if s.MaxLength != nil && n > *s.MaxLength {
+			errs = append(errs, field.TooLong(p, "", int(*s.MaxLength)))
+		}
+		if s.Pattern != "" {
+			if re, err := regexp.Compile(s.Pattern); err == nil && !re.MatchString(str) {
+				errs = append(errs, field.Invalid(p, v, fmt.Sprintf("%s in body should match '%s'", p, s.Pattern)))
+			}
+		}
+	}
+	return errs
+}
+
+// validateScaleSpec is the custom resource strategy's check of the scale
+// subresource's spec replicas.
+func validateScaleSpec(obj object, specPath string) field.ErrorList {
+	fields := strings.Split(strings.TrimPrefix(specPath, "."), ".")
+	var cur any = obj
+	for _, f := range fields {
+		m, ok := cur.(object)
+		if !ok {
+			return nil
+		}
+		if cur, ok = m[f]; !ok {
+			return nil
+		}
+	}
+	path := field.NewPath(specPath)
+	switch r := cur.(type) {
+	case int64:
+		if r < 0 {
+			return field.ErrorList{field.Invalid(path, r, "should be a non-negative integer")}
+		}
+		if r > math.MaxInt32 {
+			return field.ErrorList{field.Invalid(path, r, fmt.Sprintf("should be less than or equal to %v", math.MaxInt32))}
+		}
+		return nil
+	default:
+		return field.ErrorList{field.Invalid(path, int64(0), fmt.Sprintf(".%s accessor error: %v is of the type %T, expected int64", strings.Join(fields, "."), cur, cur))}
+	}
 }

@@ -89,6 +89,12 @@ type call struct {
 func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, ap apiPath) {
 	gvr := schema.GroupVersionResource{Group: ap.group, Version: ap.version, Resource: ap.resource}
 	res := s.reg.lookup(gvr)
+	if res != nil && res.crd != nil && ap.name != "" && (ap.namespace == "" || res.namespaced) && !validSubresource(res, ap.subresource) {
+		// The custom resource handler has no such subresource: it reads
+		// the name as an object it does not have.
+		writeError(w, apierrors.NewNotFound(res.groupResource(), ap.name))
+		return
+	}
 	if res == nil || (ap.namespace != "" && !res.namespaced) || !validSubresource(res, ap.subresource) {
 		s.notFound(w, gvr.GroupVersion())
 		return

@@ -62,6 +62,9 @@ func (c *call) listObjects(o *listOpts) (*listResult, error) {
 		return nil, errTooLargeRV(o.rv, st.rv)
 	case o.match == metav1.ResourceVersionMatchExact:
 		at = o.rv
+		if at < st.compacted {
+			return nil, apierrors.NewResourceExpired("The resourceVersion for the provided list is too old.")
+		}
 	}
 	snap, err := st.snapshotLocked(c.gr(), c.ns, at)
 	if err != nil {
@@ -92,30 +95,30 @@ func (c *call) page(snap []kv, o *listOpts, rv uint64) *listResult {
 		if !m.everything() && !m.matches(mustDecode(e.obj)) {
 			continue
 		}
+		out.items = append(out.items, e.obj)
+		// A full page with keys left after it (matching or not: etcd does
+		// not know before reading them) carries a continue token.
 		if o.limit > 0 && int64(len(out.items)) == o.limit {
-			last := snap[i-1].sort
-			if c.ns != "" {
-				last = snap[i-1].key.name
-			}
-			out.cont = encodeContinue(last, rv)
-			if m.everything() {
-				n := int64(len(snap) - i)
-				out.remaining = &n
+			if i+1 < len(snap) {
+				last := e.sort
+				if c.ns != "" {
+					last = e.key.name
+				}
+				out.cont = encodeContinue(last, rv)
+				if m.everything() {
+					n := int64(len(snap) - i - 1)
+					out.remaining = &n
+				}
 			}
 			break
 		}
-		out.items = append(out.items, e.obj)
-	}
-	if o.limit > 0 && out.cont == "" && len(out.items) == int(o.limit) {
-		// The last page of exactly limit items carries no token.
-		out.cont = ""
 	}
 	return out
 }
 
 // encodeList writes a List document around stored items.
 func (c *call) encodeList(res *listResult) []byte {
-	return encodeListAs(res, c.listKind(), c.res.gvr.GroupVersion().String(), c.listItem)
+	return encodeListAs(res, c.listKind(), c.res.gvr.GroupVersion().String(), c.listItem, c.res.crd != nil)
 }
 
 // listItem is one item of a list: built-in lists are typed, and their
@@ -139,7 +142,8 @@ func (c *call) listKind() string {
 }
 
 // encodeListAs writes a list of the given kind, each item through item.
-func encodeListAs(res *listResult, kind, apiVersion string, item func([]byte) []byte) []byte {
+// Unstructured lists (custom resources) always carry "continue".
+func encodeListAs(res *listResult, kind, apiVersion string, item func([]byte) []byte, alwaysContinue bool) []byte {
 	var b bytes.Buffer
 	b.WriteString(`{"kind":"`)
 	b.WriteString(kind)
@@ -148,7 +152,7 @@ func encodeListAs(res *listResult, kind, apiVersion string, item func([]byte) []
 	b.WriteString(`","metadata":{"resourceVersion":"`)
 	b.WriteString(strconv.FormatUint(res.rv, 10))
 	b.WriteString(`"`)
-	if res.cont != "" {
+	if res.cont != "" || alwaysContinue {
 		b.WriteString(`,"continue":"` + res.cont + `"`)
 	}
 	if res.remaining != nil {
@@ -183,5 +187,5 @@ var _ = time.Second
 
 // encodeMetaList writes a PartialObjectMetadataList.
 func (c *call) encodeMetaList(res *listResult) []byte {
-	return encodeListAs(res, "PartialObjectMetadataList", "meta.k8s.io/v1", func(b []byte) []byte { return partialMeta(c.present(b)) })
+	return encodeListAs(res, "PartialObjectMetadataList", "meta.k8s.io/v1", func(b []byte) []byte { return partialMeta(c.present(b)) }, false)
 }

@@ -1,6 +1,7 @@
 package memserver
 
 import (
+	"strings"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -36,6 +37,9 @@ func (c *call) patch() error {
 	}
 	if pt == types.ApplyYAMLPatchType {
 		return c.apply(body)
+	}
+	if err := checkPatchBody(pt, body); err != nil {
+		return err
 	}
 	st := c.s.store
 	st.mu.Lock()
@@ -127,3 +131,38 @@ func (c *call) checkPatchedIdentity(old, nu object) error {
 }
 
 var _ = http.StatusOK
+
+// jsonPatchOp is one JSON patch operation, as the server's handler first
+// decodes them.
+type jsonPatchOp struct {
+	Op    string `json:"op"`
+	Path  string `json:"path"`
+	From  string `json:"from"`
+	Value any    `json:"value"`
+}
+
+// checkPatchBody refuses a patch body the handler cannot decode, with its
+// messages (which name its own Go types).
+func checkPatchBody(pt types.PatchType, body []byte) error {
+	if !json.Valid(body) {
+		return apierrors.NewBadRequest("invalid JSON patch")
+	}
+	var err error
+	prefix := "error decoding patch: "
+	switch pt {
+	case types.JSONPatchType:
+		var ops []jsonPatchOp
+		err = json.Unmarshal(body, &ops)
+	case types.MergePatchType:
+		var m map[string]any
+		err = json.Unmarshal(body, &m)
+	case types.StrategicMergePatchType:
+		var m map[string]any
+		err = json.Unmarshal(body, &m)
+		prefix = ""
+	}
+	if err != nil {
+		return apierrors.NewBadRequest(prefix + strings.ReplaceAll(err.Error(), "memserver.", "handlers."))
+	}
+	return nil
+}

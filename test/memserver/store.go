@@ -193,7 +193,7 @@ type kv struct {
 // older than the history.
 func (s *store) eventsAfterLocked(gr schema.GroupResource, rv uint64) ([]event, error) {
 	if rv < s.compacted {
-		return nil, errExpired(rv, s.compacted+1)
+		return nil, apierrors.NewResourceExpired("The resourceVersion for the provided watch is too old.")
 	}
 	i := sort.Search(len(s.history), func(i int) bool { return s.history[i].rv > rv })
 	var out []event

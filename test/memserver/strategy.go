@@ -18,12 +18,15 @@ func (c *call) pruneUnknown(obj object) error {
 	if s == nil {
 		return c.strictness(nil)
 	}
-	w := &schemaWalker{models: models, deflt: c.res.crd != nil}
+	w := &schemaWalker{models: models, deflt: c.res.crd != nil, dropNulls: true}
 	var meta *spec.Schema
 	if m, ok := models[objectMetaModel]; ok {
 		meta = m
 	}
 	w.walkRoot(obj, s, meta)
+	if c.res.crd == nil && c.res.groupResource() == namespacesGR {
+		setNamespaceNameLabel(obj)
+	}
 	msgs := make([]string, 0, len(w.unknown))
 	for _, u := range w.unknown {
 		msgs = append(msgs, "unknown field "+strconv.Quote(u))
@@ -50,12 +53,7 @@ func (s *Server) prepareCreate(res *resource, obj object) error {
 	case res.crd == nil && res.groupResource() == namespacesGR:
 		obj["spec"] = object{"finalizers": []any{"kubernetes"}}
 		obj["status"] = object{"phase": "Active"}
-		labels, _ := metaOf(obj)["labels"].(object)
-		if labels == nil {
-			labels = object{}
-		}
-		labels["kubernetes.io/metadata.name"] = metaString(obj, "name")
-		metaOf(obj)["labels"] = labels
+		setNamespaceNameLabel(obj)
 	case isCRDResource(res):
 		return s.prepareCRD(obj, nil)
 	}
@@ -74,11 +72,7 @@ func (s *Server) prepareUpdate(res *resource, sub string, old, nu object) object
 	}
 	setMeta(nu, "selfLink", nil)
 	if res.crd == nil && res.groupResource() == namespacesGR {
-		if labels, ok := metaOf(nu)["labels"].(object); ok {
-			labels["kubernetes.io/metadata.name"] = metaString(nu, "name")
-		} else {
-			metaOf(nu)["labels"] = object{"kubernetes.io/metadata.name": metaString(nu, "name")}
-		}
+		setNamespaceNameLabel(nu)
 	}
 	switch {
 	case sub == "finalize":
@@ -193,3 +187,14 @@ func isCRDResource(res *resource) bool {
 }
 
 var _ = strings.TrimSpace
+
+// setNamespaceNameLabel sets kubernetes.io/metadata.name, the label the
+// Namespace defaulting adds.
+func setNamespaceNameLabel(obj object) {
+	labels, _ := metaOf(obj)["labels"].(object)
+	if labels == nil {
+		labels = object{}
+	}
+	labels["kubernetes.io/metadata.name"] = metaString(obj, "name")
+	metaOf(obj)["labels"] = labels
+}

@@ -14,6 +14,9 @@ type schemaWalker struct {
 	models  map[string]*spec.Schema
 	unknown []string // paths of pruned fields, "spec.foo"
 	deflt   bool     // apply schema defaults
+	// dropNulls removes null values of non-nullable properties, as typed
+	// decoding (built-ins) and structural defaulting (custom resources) do.
+	dropNulls bool
 }
 
 // resolve follows $ref and a single-element allOf.
@@ -117,6 +120,10 @@ func (w *schemaWalker) walkObject(x object, s *spec.Schema, at string) {
 			continue
 		}
 		if ps, ok := s.Properties[k]; ok {
+			if x[k] == nil && w.dropNulls && !w.resolveNullable(&ps) {
+				delete(x, k)
+				continue
+			}
 			x[k] = w.walk(x[k], &ps, p)
 			continue
 		}
@@ -178,4 +185,12 @@ func itoa(i int) string {
 		return digits[i : i+1]
 	}
 	return itoa(i/10) + digits[i%10:i%10+1]
+}
+
+func (w *schemaWalker) resolveNullable(s *spec.Schema) bool {
+	if s.Nullable {
+		return true
+	}
+	r := w.resolve(s)
+	return r != nil && r.Nullable
 }
