@@ -88,7 +88,7 @@ func TestLookup(t *testing.T) {
 		{name: "a field of a list's items", path: []string{"spec", "template", "spec", "containers", "imagePullPolicy"},
 			want: summary{Name: "imagePullPolicy", Type: "string", Enum: []any{"Always", "IfNotPresent", "Never"}, DescriptionNonEmpty: true}},
 		{name: "a map list", path: []string{"spec", "template", "spec", "containers", "ports"},
-			want: summary{Name: "ports", Type: "[]ContainerPort", ListType: "map", MapKeys: []string{"containerPort", "protocol"}, DescriptionNonEmpty: true},
+			want:       summary{Name: "ports", Type: "[]ContainerPort", ListType: "map", MapKeys: []string{"containerPort", "protocol"}, DescriptionNonEmpty: true},
 			wantFields: []string{"containerPort", "hostIP", "hostPort", "name", "protocol"}},
 		{name: "a map", path: []string{"metadata", "labels"}, want: summary{Name: "labels", Type: "map[string]string", DescriptionNonEmpty: true}},
 	} {
