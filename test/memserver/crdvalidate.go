@@ -1,9 +1,9 @@
 package memserver
 
 import (
+	"fmt"
 	"math"
 	"regexp"
-	"fmt"
 	"sort"
 	"strings"
 
