@@ -15,12 +15,19 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/kubedyn/kubedyn/rest"
 	"github.com/kubedyn/kubedyn/test/cluster"
 )
 
 func TestMain(m *testing.M) { cluster.Main(m) }
+
+// ignoreUnexported leaves out Step's bookkeeping.
+var ignoreUnexported = cmpopts.IgnoreUnexported(Step{})
+
+// compacts names the scenarios that compact the server's history.
+var compacts = map[string]bool{"lists/continue-expired": true, "lists/rv-exact-expired": true, "watch/expired-rv": true}
 
 // minScenarios is the size the suite must keep (issue 18).
 const minScenarios = 150
@@ -114,17 +121,28 @@ func TestConformance(t *testing.T) {
 	record := truthy(RecordEnv)
 	var mu sync.Mutex
 	results := map[string]outcome{}
+	play := func(t *testing.T, s Scenario) {
+		o, ok := runScenario(t, s, real, mem, record)
+		if ok {
+			mu.Lock()
+			results[s.Name] = o
+			mu.Unlock()
+		}
+	}
 	t.Run("scenario", func(t *testing.T) {
 		for _, s := range Scenarios() {
-			t.Run(s.Name, func(t *testing.T) {
-				t.Parallel()
-				o, ok := runScenario(t, s, real, mem, record)
-				if ok {
-					mu.Lock()
-					results[s.Name] = o
-					mu.Unlock()
-				}
-			})
+			if !compacts[s.Name] {
+				t.Run(s.Name, func(t *testing.T) { t.Parallel(); play(t, s) })
+			}
+		}
+	})
+	// Compacting the real server's history makes its watch caches start
+	// over, which other scenarios would see: these run alone, last.
+	t.Run("scenario", func(t *testing.T) {
+		for _, s := range Scenarios() {
+			if compacts[s.Name] {
+				t.Run(s.Name, func(t *testing.T) { play(t, s) })
+			}
 		}
 	})
 	if mem != nil {
@@ -155,7 +173,7 @@ func runScenario(t *testing.T, s Scenario, real *Shared, mem func(*testing.T) *S
 			}
 		} else if golden, err := readGolden(s.Name); err != nil {
 			t.Errorf("%v", err)
-		} else if diff := cmp.Diff(golden, got); diff != "" {
+		} else if diff := cmp.Diff(golden, got, ignoreUnexported); diff != "" {
 			t.Errorf("kube-apiserver no longer answers as recorded (golden -, now +); re-record with %s=1 if the change is expected:\n%s", RecordEnv, diff)
 		}
 	} else {
@@ -176,7 +194,7 @@ func runScenario(t *testing.T, s Scenario, real *Shared, mem func(*testing.T) *S
 	case err != nil:
 		o.diff = "memserver: " + err.Error()
 	default:
-		o.diff = cmp.Diff(want, got)
+		o.diff = cmp.Diff(want, got, ignoreUnexported)
 	}
 	o.match = o.diff == ""
 	if reason, known := KnownDiffs[s.Name]; known && !o.match {

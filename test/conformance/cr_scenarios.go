@@ -70,10 +70,12 @@ func crScenarios() []Scenario {
 			r.raw("POST widget replicas string", req(http.MethodPost, r.widgetsPath(), nil, "", r.widgetJSON("w", `{"replicas":"three"}`)))
 		}),
 		sc("objects/cr-enum-invalid", func(r *rec) {
-			r.raw("POST widget color purple", req(http.MethodPost, r.widgetsPath(), nil, "", r.widgetJSON("w", `{"color":"purple","replicas":-1}`)))
+			r.raw("POST widget color purple", req(http.MethodPost, r.widgetsPath(), nil, "", r.widgetJSON("w", `{"color":"purple"}`)))
+			r.raw("POST widget replicas -1", req(http.MethodPost, r.widgetsPath(), nil, "", r.widgetJSON("w", `{"replicas":-1}`)))
 		}),
 		sc("objects/cr-required-missing", func(r *rec) {
-			r.raw("POST widget limits without max", req(http.MethodPost, r.widgetsPath(), nil, "", r.widgetJSON("w", `{"limits":{"min":1},"ports":[{"port":80}]}`)))
+			r.raw("POST widget limits without max", req(http.MethodPost, r.widgetsPath(), nil, "", r.widgetJSON("w", `{"limits":{"min":1}}`)))
+			r.raw("POST widget port without name", req(http.MethodPost, r.widgetsPath(), nil, "", r.widgetJSON("w", `{"ports":[{"port":80}]}`)))
 		}),
 	}
 }

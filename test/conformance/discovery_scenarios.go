@@ -236,23 +236,38 @@ func discAggregatedEqualsLegacy(r *rec) {
 }
 
 func discETag(r *rec) {
-	resp, err := r.t.Rest.Do(r.ctx, accept("/apis", acceptAggregatedOnly))
-	if err != nil {
-		r.err("GET /apis aggregated", err)
+	for _, path := range []string{"/api", "/apis"} {
+		r.etagPair(path)
+	}
+}
+
+// etagPair records GET path (aggregated) and the same GET with
+// If-None-Match of its ETag. On a shared server /apis changes when a CRD
+// comes or goes, so a pair whose ETag changed in between is tried again.
+func (r *rec) etagPair(path string) {
+	for try := 0; ; try++ {
+		resp, err := r.t.Rest.Do(r.ctx, accept(path, acceptAggregatedOnly))
+		if err != nil {
+			r.err("GET "+path+" aggregated", err)
+			return
+		}
+		_ = resp.Body.Close()
+		etag := resp.Header.Get("ETag")
+		rq := accept(path, acceptAggregatedOnly)
+		rq.Header.Set("If-None-Match", etag)
+		again, err := r.t.Rest.Do(r.ctx, rq)
+		if err != nil {
+			r.err("GET "+path+" If-None-Match", err)
+			return
+		}
+		_ = again.Body.Close()
+		if again.StatusCode != http.StatusNotModified && again.Header.Get("ETag") != etag && try < 5 {
+			continue
+		}
+		r.add("GET "+path+" aggregated", resp.StatusCode, map[string]any{"hasETag": etag != ""}, nil)
+		r.add("GET "+path+" If-None-Match", again.StatusCode, nil, nil)
 		return
 	}
-	_ = resp.Body.Close()
-	etag := resp.Header.Get("ETag")
-	r.add("GET /apis aggregated", resp.StatusCode, map[string]any{"hasETag": etag != ""}, nil)
-	rq := accept("/apis", acceptAggregatedOnly)
-	rq.Header.Set("If-None-Match", etag)
-	resp, err = r.t.Rest.Do(r.ctx, rq)
-	if err != nil {
-		r.err("GET /apis If-None-Match", err)
-		return
-	}
-	_ = resp.Body.Close()
-	r.add("GET /apis If-None-Match", resp.StatusCode, nil, nil)
 }
 
 // aggregatedGroup returns the aggregated discovery entry of group, if served.

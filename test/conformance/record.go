@@ -93,14 +93,30 @@ func generic(v any) (any, error) {
 type normaliser struct {
 	literal   [][2]string       // exact strings (namespace, groups) and their placeholders, longest first
 	uids      map[string]string // uid -> "uid-N", first seen first
-	rvs       map[string]string // resourceVersion -> "rv-N", ranked
+	rvs       map[string]string // an object's resourceVersion -> "rv-N", ranked
+	objRVs    []uint64          // the objects' resourceVersions, sorted
 	generated map[string]string // generated name -> prefix + "<gen>"
 }
 
 var timeKeys = map[string]bool{"creationTimestamp": true, "deletionTimestamp": true, "time": true, "lastTransitionTime": true, "lastUpdateTime": true}
 
+var (
+	wordRE      = regexp.MustCompile(`[A-Za-z0-9-]+`)
+	digitsRE    = regexp.MustCompile(`[0-9]+`)
+	timeRE      = regexp.MustCompile(`[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z`)
+	embeddedRV  = regexp.MustCompile(`(resourceVersion\\*"\s*:\s*\\*")([0-9]+)`)
+	placeholder = regexp.MustCompile(`^rv-[0-9]+$`)
+	uuidRE      = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+)
+
 // normalise rewrites rec in place. literal maps run-specific strings to
 // their placeholders.
+//
+// resourceVersions come in two kinds. An object's (metadata with a name)
+// is ranked among the objects' of the record: "rv-2" is the second
+// smallest. A collection's (a list, a bookmark), which on a shared server
+// may be any later revision, becomes "rv-K+": at or after the K-th
+// object's, before the next ("rv-0+" before every object's).
 func normalise(rec *Record, literal map[string]string) error {
 	n := &normaliser{uids: map[string]string{}, rvs: map[string]string{}, generated: map[string]string{}}
 	for k, v := range literal {
@@ -113,9 +129,7 @@ func normalise(rec *Record, literal map[string]string) error {
 	for i := range rec.Steps {
 		n.collect(rec.Steps[i].Value, &rvs)
 	}
-	if err := n.rank(rvs); err != nil {
-		return err
-	}
+	n.rank(rvs)
 	for i := range rec.Steps {
 		s := &rec.Steps[i]
 		s.Op = n.str(s.Op, false)
@@ -146,24 +160,30 @@ func mustGeneric(v any) any {
 	return g
 }
 
-// collect finds uids (first-seen order), resourceVersions and generated names.
+// isObjectMeta tells an object's metadata (it has a name) from a collection's.
+func isObjectMeta(m map[string]any) bool {
+	_, ok := m["name"]
+	return ok
+}
+
+// collect finds uids (first-seen order), the objects' resourceVersions and
+// generated names.
 func (n *normaliser) collect(v any, rvs *[]string) {
 	switch t := v.(type) {
 	case map[string]any:
-		keys := sortedKeys(t)
 		if gn, ok := t["generateName"].(string); ok && gn != "" {
 			if name, ok := t["name"].(string); ok && strings.HasPrefix(name, gn) && len(name) == len(gn)+5 {
 				n.generated[name] = gn + "<gen>"
 			}
 		}
-		for _, k := range keys {
-			switch s, _ := t[k].(string); {
-			case k == "uid" && s != "":
-				if _, ok := n.uids[s]; !ok {
+		if rv, ok := t["resourceVersion"].(string); ok && rv != "" && isObjectMeta(t) {
+			*rvs = append(*rvs, rv)
+		}
+		for _, k := range sortedKeys(t) {
+			if s, ok := t[k].(string); ok && k == "uid" && s != "" {
+				if _, seen := n.uids[s]; !seen {
 					n.uids[s] = fmt.Sprintf("uid-%d", len(n.uids)+1)
 				}
-			case k == "resourceVersion" && s != "":
-				*rvs = append(*rvs, s)
 			}
 			n.collect(t[k], rvs)
 		}
@@ -174,9 +194,8 @@ func (n *normaliser) collect(v any, rvs *[]string) {
 	}
 }
 
-// rank maps each distinct resourceVersion to its rank among them.
-func (n *normaliser) rank(rvs []string) error {
-	var nums []uint64
+// rank maps each distinct object resourceVersion to its rank among them.
+func (n *normaliser) rank(rvs []string) {
 	seen := map[uint64]bool{}
 	for _, s := range rvs {
 		u, err := strconv.ParseUint(s, 10, 64)
@@ -186,23 +205,41 @@ func (n *normaliser) rank(rvs []string) error {
 		}
 		if !seen[u] {
 			seen[u] = true
-			nums = append(nums, u)
+			n.objRVs = append(n.objRVs, u)
 		}
 	}
-	sort.Slice(nums, func(i, j int) bool { return nums[i] < nums[j] })
-	for i, u := range nums {
+	sort.Slice(n.objRVs, func(i, j int) bool { return n.objRVs[i] < n.objRVs[j] })
+	for i, u := range n.objRVs {
 		n.rvs[strconv.FormatUint(u, 10)] = fmt.Sprintf("rv-%d", i+1)
 	}
-	return nil
+}
+
+// collectionRV places a collection's resourceVersion among the objects'.
+func (n *normaliser) collectionRV(s string) string {
+	u, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return "rv-opaque"
+	}
+	k := sort.Search(len(n.objRVs), func(i int) bool { return n.objRVs[i] > u })
+	return fmt.Sprintf("rv-%d+", k)
 }
 
 func (n *normaliser) walk(v any, key string) any {
 	switch t := v.(type) {
 	case map[string]any:
+		out := make(map[string]any, len(t))
 		for k, e := range t {
-			t[k] = n.walk(e, k)
+			if rv, ok := e.(string); ok && k == "resourceVersion" && rv != "" {
+				if isObjectMeta(t) {
+					out[k] = n.rvs[rv]
+				} else {
+					out[k] = n.collectionRV(rv)
+				}
+				continue
+			}
+			out[n.str(k, false)] = n.walk(e, k)
 		}
-		return t
+		return out
 	case []any:
 		for i, e := range t {
 			t[i] = n.walk(e, key)
@@ -214,40 +251,48 @@ func (n *normaliser) walk(v any, key string) any {
 			return t
 		case key == "uid":
 			return n.uids[t]
-		case key == "resourceVersion":
-			if p, ok := n.rvs[t]; ok {
-				return p
-			}
 		case timeKeys[key]:
 			return "<time>"
 		case key == "continue":
 			return "<continue>"
+		case key == "storageVersionHash":
+			return "<hash>"
 		}
 		return n.str(t, key == "message")
 	}
 	return v
 }
 
-var (
-	wordRE   = regexp.MustCompile(`[A-Za-z0-9-]+`)
-	digitsRE = regexp.MustCompile(`[0-9]+`)
-)
-
-// str replaces run-specific literals, uids and generated names in s, and in
-// a message also whole-word resourceVersions.
+// str replaces run-specific literals, times, uids and generated names in s,
+// and in a message also resourceVersions (whole words, and the values of
+// resourceVersion fields of JSON quoted in it).
 func (n *normaliser) str(s string, message bool) string {
 	for _, l := range n.literal {
 		s = strings.ReplaceAll(s, l[0], l[1])
+	}
+	s = timeRE.ReplaceAllString(s, "<time>")
+	if message {
+		s = embeddedRV.ReplaceAllStringFunc(s, func(m string) string {
+			sub := embeddedRV.FindStringSubmatch(m)
+			if p, ok := n.rvs[sub[2]]; ok {
+				return sub[1] + p
+			}
+			return sub[1] + "<rv>"
+		})
 	}
 	return wordRE.ReplaceAllStringFunc(s, func(w string) string {
 		if p, ok := n.uids[w]; ok {
 			return p
 		}
+		if uuidRE.MatchString(w) {
+			n.uids[w] = fmt.Sprintf("uid-%d", len(n.uids)+1)
+			return n.uids[w]
+		}
 		if p, ok := n.generated[w]; ok {
 			return p
 		}
 		if message {
-			if p, ok := n.rvs[w]; ok && p != "rv-opaque" {
+			if p, ok := n.rvs[w]; ok && placeholder.MatchString(p) {
 				return p
 			}
 		}

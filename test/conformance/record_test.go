@@ -23,24 +23,36 @@ func TestNormalise(t *testing.T) {
 	}{{
 		name: "resourceVersions are ranked, uids numbered by first sight",
 		in: Record{Steps: []Step{
-			{Op: "create", Value: js(`{"metadata":{"uid":"u-b","resourceVersion":"900","namespace":"conf-1234"}}`)},
-			{Op: "create", Value: js(`{"metadata":{"uid":"u-a","resourceVersion":"100"}}`)},
-			{Op: "get", Value: js(`{"metadata":{"uid":"u-b","resourceVersion":"900"}}`)},
+			{Op: "create", Value: js(`{"metadata":{"name":"b","uid":"u-b","resourceVersion":"900","namespace":"conf-1234"}}`)},
+			{Op: "create", Value: js(`{"metadata":{"name":"a","uid":"u-a","resourceVersion":"100"}}`)},
+			{Op: "get", Value: js(`{"metadata":{"name":"b","uid":"u-b","resourceVersion":"900"}}`)},
 		}},
 		want: Record{Steps: []Step{
-			{Op: "create", Value: js(`{"metadata":{"uid":"uid-1","resourceVersion":"rv-2","namespace":"NS"}}`)},
-			{Op: "create", Value: js(`{"metadata":{"uid":"uid-2","resourceVersion":"rv-1"}}`)},
-			{Op: "get", Value: js(`{"metadata":{"uid":"uid-1","resourceVersion":"rv-2"}}`)},
+			{Op: "create", Value: js(`{"metadata":{"name":"b","uid":"uid-1","resourceVersion":"rv-2","namespace":"NS"}}`)},
+			{Op: "create", Value: js(`{"metadata":{"name":"a","uid":"uid-2","resourceVersion":"rv-1"}}`)},
+			{Op: "get", Value: js(`{"metadata":{"name":"b","uid":"uid-1","resourceVersion":"rv-2"}}`)},
 		}},
 	}, {
-		name: "times, continue tokens, generated names, groups in messages",
+		name: "times, continue tokens, generated names, groups in messages, a list's resourceVersion",
 		in: Record{Steps: []Step{
-			{Op: "list", Value: js(`{"metadata":{"continue":"abc","resourceVersion":"7"},"items":[{"metadata":{"name":"gen-x1y2z","generateName":"gen-","creationTimestamp":"2026-01-01T00:00:00Z"}}]}`)},
+			{Op: "list", Value: js(`{"metadata":{"continue":"abc","resourceVersion":"9"},"items":[{"metadata":{"name":"gen-x1y2z","generateName":"gen-","resourceVersion":"7","creationTimestamp":"2026-01-01T00:00:00Z"}}]}`)},
 			{Op: "get", Error: &Status{Code: 404, Reason: "NotFound", Message: `widgets.g9.conformance.kubedyn.test "gen-x1y2z" not found at 7`}},
 		}},
 		want: Record{Steps: []Step{
-			{Op: "list", Value: js(`{"metadata":{"continue":"<continue>","resourceVersion":"rv-1"},"items":[{"metadata":{"name":"gen-<gen>","generateName":"gen-","creationTimestamp":"<time>"}}]}`)},
+			{Op: "list", Value: js(`{"metadata":{"continue":"<continue>","resourceVersion":"rv-1+"},"items":[{"metadata":{"name":"gen-<gen>","generateName":"gen-","resourceVersion":"rv-1","creationTimestamp":"<time>"}}]}`)},
 			{Op: "get", Error: &Status{Code: 404, Reason: "NotFound", Message: `widgets.GROUP "gen-<gen>" not found at rv-1`}},
+		}},
+	}, {
+		name: "collection resourceVersions before any object's, times and resourceVersions quoted in messages",
+		in: Record{Steps: []Step{
+			{Op: "list", Value: js(`{"metadata":{"resourceVersion":"3"},"items":[]}`)},
+			{Op: "create", Value: js(`{"metadata":{"name":"a","resourceVersion":"5"}}`)},
+			{Op: "patch", Error: &Status{Code: 422, Message: `invalid: {\"resourceVersion\":\"5\",\"creationTimestamp\":\"2026-12-07T01:12:56Z\"} {"resourceVersion":"4"}`}},
+		}},
+		want: Record{Steps: []Step{
+			{Op: "list", Value: js(`{"metadata":{"resourceVersion":"rv-0+"},"items":[]}`)},
+			{Op: "create", Value: js(`{"metadata":{"name":"a","resourceVersion":"rv-1"}}`)},
+			{Op: "patch", Error: &Status{Code: 422, Message: `invalid: {\"resourceVersion\":\"rv-1\",\"creationTimestamp\":\"<time>\"} {"resourceVersion":"<rv>"}`}},
 		}},
 	}, {
 		name: "masked digits",

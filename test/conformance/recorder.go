@@ -161,7 +161,7 @@ func (r *rec) table(t *metav1.Table) *metav1.Table {
 	if len(t.ColumnDefinitions) > 0 {
 		r.dateCols = nil
 		for i, c := range t.ColumnDefinitions {
-			if c.Type == "date" || c.Format == "date" {
+			if c.Type == "date" || c.Format == "date" || c.Name == "Age" {
 				r.dateCols = append(r.dateCols, i)
 			}
 		}

@@ -125,8 +125,25 @@ var nonLabel = strings.NewReplacer("/", ".")
 
 // Literals maps the strings that differ between runs to their placeholders.
 func (t *Target) Literals() map[string]string {
-	return map[string]string{t.Namespace: "NS", t.Group: "GROUP", t.shared.group: "WGROUP",
-		reverseDNS(t.Group): "RGROUP", reverseDNS(t.shared.group): "RWGROUP"}
+	lit := map[string]string{t.Namespace: "NS"}
+	for g, p := range map[string]string{t.Group: "GROUP", t.shared.group: "WGROUP"} {
+		lit[g] = p
+		lit[reverseDNS(g)] = "R" + p                          // OpenAPI schema names
+		lit[friendly(g)] = "F" + p                            // OpenAPI tags
+		lit[strings.ToUpper(g[:1])+friendly(g)[1:]] = "U" + p // OpenAPI operation ids
+	}
+	return lit
+}
+
+// friendly turns a.b.c into aBC, as OpenAPI tags name a group.
+func friendly(s string) string {
+	parts := strings.Split(s, ".")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return strings.Join(parts, "")
 }
 
 // reverseDNS turns a.b.c into c.b.a, as OpenAPI names a group's schemas.
