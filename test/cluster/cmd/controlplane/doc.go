@@ -8,8 +8,10 @@
 //	                              else fail, naming what runs and what was asked)
 //	controlplane env              print shell exports for the running one
 //	controlplane down             stop the running one
-//	controlplane test [pkgs...]   build, start, run go vet, the tests (with -race) and fuzz smoke runs, stop;
-//	                              then, with KUBEDYN_COMPAT_SMOKE=1 (.ci/run sets it), the 1.29 smoke suite (smoke.go)
+//	controlplane test [pkgs...]   build, start, run go vet, the tests (with -race; failing if integration
+//	                              tests skipped, teststep.go) and fuzz smoke runs, stop; the unit tests with
+//	                              apimachinery v0.37.2 (newerdeps.go); then, with KUBEDYN_COMPAT_SMOKE=1
+//	                              (.ci/run sets it), the 1.29 smoke suite (smoke.go)
 //	controlplane matrix [flags]   run the integration suites against every pinned minor; print a table
 //
 // Flags before the subcommand choose the server (default: the environment's
