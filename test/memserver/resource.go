@@ -95,6 +95,7 @@ var generationBuiltins = map[schema.GroupResource]bool{
 	{Group: "batch", Resource: "cronjobs"}:                                                 true,
 	{Group: "", Resource: "replicationcontrollers"}:                                        true,
 	{Group: "", Resource: "pods"}:                                                          true,
+	{Group: "", Resource: "podtemplates"}:                                                  true,
 	{Group: "policy", Resource: "poddisruptionbudgets"}:                                    true,
 	{Group: "networking.k8s.io", Resource: "ingresses"}:                                    true,
 	{Group: "networking.k8s.io", Resource: "networkpolicies"}:                              true,

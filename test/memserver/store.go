@@ -46,10 +46,14 @@ type store struct {
 	rv uint64
 	// tables holds the current objects per group-resource.
 	tables map[schema.GroupResource]map[objKey][]byte
-	// history holds events in ascending rv; compacted is the newest rv no
-	// longer replayable (events have rv > compacted).
-	history   []event
-	compacted uint64
+	// history holds events in ascending rv. Two floors, as on a real
+	// server: watchFloor is the watch cache's (events have rv >
+	// watchFloor; older watches answer 410), compacted is etcd's (older
+	// continue tokens and Exact reads answer 410; compaction alone does
+	// not end a watch the watch cache can still serve).
+	history    []event
+	watchFloor uint64
+	compacted  uint64
 	// watchers receive every event of their group-resource.
 	watchers map[*watcher]struct{}
 	// written: the last resourceVersion was an object write. A consistent
@@ -61,13 +65,14 @@ type store struct {
 
 func newStore(clock Clock, window time.Duration, maxEvents int) *store {
 	return &store{
-		clock:     clock,
-		window:    window,
-		maxEv:     maxEvents,
-		rv:        1,
-		tables:    map[schema.GroupResource]map[objKey][]byte{},
-		watchers:  map[*watcher]struct{}{},
-		compacted: 1,
+		clock:      clock,
+		window:     window,
+		maxEv:      maxEvents,
+		rv:         1,
+		tables:     map[schema.GroupResource]map[objKey][]byte{},
+		watchers:   map[*watcher]struct{}{},
+		compacted:  1,
+		watchFloor: 1,
 	}
 }
 
@@ -125,21 +130,33 @@ func (s *store) trimLocked() {
 
 // compactLocked forgets the first n events.
 func (s *store) compactLocked(n int) {
-	s.compacted = s.history[n-1].rv
+	s.watchFloor = s.history[n-1].rv
+	s.compacted = max(s.compacted, s.watchFloor)
 	rest := make([]event, len(s.history)-n, max(len(s.history)-n, 16))
 	copy(rest, s.history[n:])
 	s.history = rest
 }
 
-// compactAll forgets the whole history: every older resourceVersion
-// answers 410 Expired from now on.
+// compactAll is an etcd compaction now: continue tokens and Exact reads
+// of every issued resourceVersion answer 410 Expired from now on; watches
+// still replay what the watch cache holds.
 func (s *store) compactAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	// Like an etcd compaction at a revision newer than every issued
-	// resourceVersion (other keys' writes leave such gaps too).
+	// A compaction at a revision newer than every issued resourceVersion
+	// (other keys' writes leave such gaps too).
 	s.rv++
 	s.compacted = s.rv
+}
+
+// expireWatchHistory empties the watch cache's history: a watch from any
+// issued resourceVersion answers 410 Expired.
+func (s *store) expireWatchHistory() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rv++
+	s.compacted = s.rv
+	s.watchFloor = s.rv
 	s.history = nil
 }
 
@@ -192,7 +209,7 @@ type kv struct {
 // eventsAfterLocked returns the events of gr after rv, or 410 when rv is
 // older than the history.
 func (s *store) eventsAfterLocked(gr schema.GroupResource, rv uint64) ([]event, error) {
-	if rv < s.compacted {
+	if rv < s.watchFloor {
 		return nil, apierrors.NewResourceExpired("The resourceVersion for the provided watch is too old.")
 	}
 	i := sort.Search(len(s.history), func(i int) bool { return s.history[i].rv > rv })

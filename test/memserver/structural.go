@@ -58,7 +58,13 @@ func (w *schemaWalker) walkRoot(obj object, s *spec.Schema, meta *spec.Schema) {
 	if s == nil {
 		return
 	}
-	for k, v := range obj {
+	keys := make([]string, 0, len(obj))
+	for k := range obj {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := obj[k]
 		switch k {
 		case "apiVersion", "kind":
 			continue
@@ -74,6 +80,10 @@ func (w *schemaWalker) walkRoot(obj object, s *spec.Schema, meta *spec.Schema) {
 				delete(obj, k)
 				w.unknown = append(w.unknown, k)
 			}
+			continue
+		}
+		if v == nil && w.dropNulls && !w.resolveNullable(&ps) {
+			delete(obj, k)
 			continue
 		}
 		obj[k] = w.walk(v, &ps, k)
