@@ -92,18 +92,20 @@
 // A member that has not renewed its Lease for RenewDeadline (measured on
 // its own clock from the start of its last successful write) stops serving
 // everything — every request it makes ends by that deadline, and it wakes
-// for it between rounds — before any other member can count it gone: the others wait
-// LeaseDuration from when they saw that write, which came after it started.
+// for it between rounds — before any other member can count it gone: the
+// others wait LeaseDuration from when they saw that write, which came after
+// it started.
 // Only durations are compared, each on one machine, so clock offsets between
-// machines do not matter; what must hold is that no clock runs slower than
-// another by more than the ratio RenewDeadline/LeaseDuration (2/3 with the
-// defaults, 15s and 10s — a margin of 5s per 15s, far beyond real drift).
-// Double ownership is therefore impossible while that holds, and a hash is
-// unowned for at most: one round plus one read after a graceful release;
-// LeaseDuration plus two rounds after a member dies; and the time its
-// previous owner needs to release it during a rebalance (one round after it
-// sees the new member). OnChange calls made before a release is written
-// are the consumer's part of the bound: a consumer that keeps working on a
+// machines do not matter. Clock rates do: the guarantee holds while no
+// member's clock runs slower than an observer's by a factor of more than
+// LeaseDuration/RenewDeadline (1.5 with the defaults, 15s and 10s; 5s of
+// margin per 15s, far beyond real drift), less the time OnChange takes to
+// return. Within that, no hash is ever owned twice, and a hash is unowned
+// for at most: about one round after a graceful release (the others' next
+// read, a claim, a read); LeaseDuration plus about two rounds after a
+// member dies or is cut off; and about two rounds during a rebalance (the
+// previous owner's next round after it sees the change, then the new
+// owner's). The consumer is part of the bound: one that keeps working on a
 // released range after OnChange returned breaks it.
 //
 // # The seam for informers
@@ -113,9 +115,9 @@
 // each into a Selector for its key: it sends ShardSelector on list and
 // watch when the server echoes it, filters with Matches otherwise, delivers
 // deletes for held objects that left the ranges before OnChange returns,
-// and lists the ranges gained (Delta gives both halves of a change). OnChange runs on Run's goroutine: renewals
-// wait for it, so it must hand slow work (the list of a gained range) to
-// another goroutine.
+// and lists the ranges gained (Delta gives both halves of a change).
+// OnChange runs on Run's goroutine: renewals wait for it, so it must hand
+// slow work (the list of a gained range) to another goroutine.
 //
 // # Permissions
 //
