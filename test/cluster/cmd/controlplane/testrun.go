@@ -18,8 +18,8 @@ import (
 // then go vet, the unit and integration tests with -race (failing if
 // integration tests skipped, see testStep), a bounded fuzz run of
 // every fuzz target, and test/bench's interop tests, all against that one
-// server, and the unit tests again with the newest apimachinery
-// (newerDepsStep); stop it at the end, whatever happened. A whole run (no packages
+// server; stop it at the end, whatever happened; then the unit tests again
+// with the newest apimachinery (newerDepsStep). A whole run (no packages
 // named) then runs the compatibility smoke suite against 1.29 (smoke.go)
 // when $KUBEDYN_COMPAT_SMOKE asks for it.
 func runTests(ctx context.Context, opts cluster.Options, pkgs []string) error {
@@ -32,6 +32,7 @@ func runTests(ctx context.Context, opts cluster.Options, pkgs []string) error {
 	if err != nil {
 		return err
 	}
+	failed = append(failed, newerDepsStep(ctx, pkgs)...)
 	switch {
 	case !whole:
 	case smokeEnabled():
@@ -47,8 +48,7 @@ func runTests(ctx context.Context, opts cluster.Options, pkgs []string) error {
 }
 
 // runSuites runs vet, the tests, the fuzz smoke runs and test/bench's checks
-// against one control plane started from opts, then the unit tests with the
-// newest apimachinery, and returns what failed.
+// against one control plane started from opts, and returns what failed.
 func runSuites(ctx context.Context, opts cluster.Options, pkgs []string) ([]string, error) {
 	start := time.Now()
 	cp, err := cluster.Start(ctx, opts)
@@ -84,7 +84,6 @@ func runSuites(ctx context.Context, opts cluster.Options, pkgs []string) ([]stri
 		step("bench vet", filepath.Join("test", "bench"), "vet", "./...")
 		step("bench interop tests", filepath.Join("test", "bench"), "test", "-count=1", "-run", "Interop|Equal", "./...")
 	}
-	failed = append(failed, newerDepsStep(ctx, pkgs)...)
 	return failed, nil
 }
 
