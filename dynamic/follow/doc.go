@@ -47,8 +47,9 @@
 //
 // # Start, resume and fallback
 //
-// Both watches are resumable (dynamic.ResourceHandle.WatchResumable): a
-// dropped connection resumes where it stopped, and an expired resourceVersion
+// Both watches run on the module's one list-and-watch engine (as
+// dynamic.ResourceHandle.WatchResumable and the informer do): a dropped or
+// hung connection resumes where it stopped, and an expired resourceVersion
 // relists and delivers the difference, which the Follower handles like any
 // other event. The initial state of the first watch is only recorded; once it
 // is in, the cache and the mapper are told to rediscover once (Cache.Invalidate
@@ -59,15 +60,16 @@
 // APIServices cluster-wide (403 Forbidden), or a server that does not serve
 // them, gets no event-driven invalidation for that resource: the Follower
 // says so once, at Warn level on Options.Logger, naming each refused watch
-// and why, and retries quietly every Options.RetryInterval. Meanwhile the
+// and why, and retries quietly with a jittered backoff of up to
+// Options.RetryInterval. Meanwhile the
 // mapper's own refresh on miss (see package restmapper) is what finds new
 // resources: a named group is reloaded on a miss, so new CRDs are still
 // found, but deleted ones keep resolving until a refresh. When a retry
-// succeeds, one Info message says so, and the new watch's initial state is
+// succeeds, one Info message says so, and the list that follows is
 // compared with what was known, so changes made meanwhile are acted on (a
 // watch that never had an initial state asks for one rediscovery instead).
 //
-// Other failures to open a watch (a server still starting, a dropped
-// connection) are not a fallback and are not logged: they are retried at
-// once with backoff (100ms to 10s), and Synced waits for them.
+// Other failures (a server still starting, a dropped connection, a stream
+// that cannot be decoded) are not a fallback and are logged only at Debug:
+// they are retried with the same backoff, and Synced waits for them.
 package follow

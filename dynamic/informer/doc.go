@@ -18,28 +18,28 @@
 //	if err := inf.WaitForSync(ctx); err != nil { … }
 //	pods := inf.Lister().Namespace("web").List(selector)
 //
-// The initial state comes from a streaming list (a watch with
-// sendInitialEvents=true, ended by the server's initial-events-end
-// bookmark) when the server takes one, which is decided by asking it, not
-// by its version: a server that answers 400 or 422 is listed with List, in
-// pages of 500, from then on. The watch then resumes from the last
+// The informer is a user of the module's one list-and-watch engine, as
+// dynamic's WatchResumable and follow are. The initial state comes from a
+// streaming list (a watch with sendInitialEvents=true, ended by the
+// server's initial-events-end bookmark) when the server takes one, which
+// is decided by asking it, not by its version: a server that answers 400
+// or 422, or does not end the initial state within
+// Options.InitialEventsTimeout (60s), is listed with List, in pages of
+// 500, from then on (logged once). The watch then resumes from the last
 // resourceVersion seen (bookmarks are asked for to keep it fresh) after a
-// dropped connection or the server's watch timeout, so no event is lost or
-// repeated. When the resourceVersion has expired (410 Gone, after an etcd
-// compaction or on a resource without a watch cache) the informer lists
-// again and delivers only the difference between its cache and the new
-// list: an add for each new object, an update for each object whose
+// dropped or hung connection or the server's watch timeout, so no event is
+// lost or repeated. When the resourceVersion has expired (410 Gone, after
+// an etcd compaction or on a resource without a watch cache) the informer
+// lists again and delivers only the difference between its cache and the
+// new list: an add for each new object, an update for each object whose
 // resourceVersion changed, a delete (with the last cached state) for each
 // object missing from the list. Unchanged objects cause no call. So the
 // cache always converges to the server's state and no handler sees the
-// same change twice.
-//
-// The informer runs this list-and-watch loop itself rather than on
-// dynamic's WatchResumable, whose semantics it keeps (resume, relist,
-// difference) with its cache as the record of what was delivered: a
-// resumable watch keeps its own copy of every object it delivered, which
-// would hold the decoded, untransformed objects beside the lean cached ones
-// and double the memory an informer exists to save.
+// same change twice. The engine records only keys and resourceVersions of
+// what it delivered: the cache is the only copy of the objects. Every
+// attempt that fails or makes no progress is followed by a jittered
+// backoff (up to Options.MaxBackoff); 401 and 403 are retried (a
+// controller waits for its permissions) and logged once per series.
 //
 // HasSynced and WaitForSync tell when the cache first held the server's
 // state. Options.ResyncPeriod adds client-go's periodic resync:
