@@ -81,16 +81,10 @@ func (s *Server) SetLatency(d time.Duration) {
 // CutWatches ends every open watch; clients see their streams close.
 func (s *Server) CutWatches() { s.store.stopAllWatchers() }
 
-// CompactHistory compacts "etcd" now: continue tokens and Exact lists at
-// any issued resourceVersion answer 410 Expired. Watches from older
-// resourceVersions still replay from the watch history, as kube-apiserver
-// serves them from its watch cache; see [Server.ExpireWatchHistory].
+// CompactHistory compacts the history now, as an etcd compaction does once
+// kube-apiserver's watch cache has seen it: continue tokens, Exact lists
+// and watches at any issued resourceVersion answer 410 Expired.
 func (s *Server) CompactHistory() { s.store.compactAll() }
-
-// ExpireWatchHistory empties the watch history now (and compacts): a watch
-// from any issued resourceVersion gets a 410 Expired ERROR event, as when
-// kube-apiserver's watch cache no longer holds it.
-func (s *Server) ExpireWatchHistory() { s.store.expireWatchHistory() }
 
 // MarkStale marks a group-version stale (or current again) in aggregated
 // discovery, as an unavailable aggregated API is.

@@ -137,23 +137,14 @@ func (s *store) compactLocked(n int) {
 	s.history = rest
 }
 
-// compactAll is an etcd compaction now: continue tokens and Exact reads
-// of every issued resourceVersion answer 410 Expired from now on; watches
-// still replay what the watch cache holds.
+// compactAll is an etcd compaction now, once kube-apiserver's watch cache
+// has seen it: continue tokens, Exact reads and watches of every issued
+// resourceVersion answer 410 Expired from now on.
 func (s *store) compactAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	// A compaction at a revision newer than every issued resourceVersion
 	// (other keys' writes leave such gaps too).
-	s.rv++
-	s.compacted = s.rv
-}
-
-// expireWatchHistory empties the watch cache's history: a watch from any
-// issued resourceVersion answers 410 Expired.
-func (s *store) expireWatchHistory() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.rv++
 	s.compacted = s.rv
 	s.watchFloor = s.rv
