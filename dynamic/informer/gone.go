@@ -2,6 +2,7 @@ package informer
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -70,17 +71,5 @@ func (i *Informer[T]) served(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return hasResource(list, gvr.Resource), nil
-}
-
-func hasResource(list *metav1.APIResourceList, resource string) bool {
-	if list == nil {
-		return false
-	}
-	for _, r := range list.APIResources {
-		if r.Name == resource {
-			return true
-		}
-	}
-	return false
+	return list != nil && slices.ContainsFunc(list.APIResources, func(r metav1.APIResource) bool { return r.Name == gvr.Resource }), nil
 }

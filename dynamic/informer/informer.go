@@ -36,15 +36,8 @@ const (
 // String returns the state's name: "starting", "synced", "gone" or
 // "stopped".
 func (s State) String() string {
-	switch s {
-	case StateStarting:
-		return "starting"
-	case StateSynced:
-		return "synced"
-	case StateGone:
-		return "gone"
-	case StateStopped:
-		return "stopped"
+	if names := []string{"starting", "synced", "gone", "stopped"}; s >= 0 && int(s) < len(names) {
+		return names[s]
 	}
 	return fmt.Sprintf("State(%d)", int(s))
 }
@@ -126,13 +119,12 @@ type Informer[T Object] struct {
 	src   listwatch.Source[T]
 	store *store[T]
 
-	mu        sync.Mutex // guards listeners, state, stateErr, synced, started, streamOff
+	mu        sync.Mutex // guards listeners, state, stateErr, synced, started
 	listeners []*listener[T]
 	state     State
 	stateErr  error
 	synced    bool
 	started   bool
-	streamOff bool // the server refused a streaming list
 	syncedCh  chan struct{}
 }
 

@@ -1,7 +1,6 @@
 package informer
 
 import (
-	"errors"
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -157,8 +156,4 @@ func IndexByField(path ...string) IndexFunc[*unstructured.Unstructured] {
 		}
 		return []string{s}, nil
 	}
-}
-
-func joinErrors(errs []error) error {
-	return errors.Join(errs...)
 }

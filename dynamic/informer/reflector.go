@@ -28,29 +28,17 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 		defer func() { cancel(nil); <-done }()
 		go func() { defer close(done); i.watchDiscovery(ctx, changed, cancel) }()
 	}
-	i.mu.Lock()
-	streaming := !i.opts.DisableStreamingList && !i.streamOff
-	i.mu.Unlock()
 	err := listwatch.Run(ctx, i.src, listwatch.Options[T]{
 		LabelSelector: i.opts.LabelSelector, FieldSelector: i.opts.FieldSelector,
-		StreamingList: streaming, InitialEventsTimeout: i.opts.InitialEventsTimeout,
+		StreamingList: !i.opts.DisableStreamingList, InitialEventsTimeout: i.opts.InitialEventsTimeout,
 		FirstBackoff: 200 * time.Millisecond, MaxBackoff: i.opts.MaxBackoff,
 		Ending: listwatch.RetryDenied, Record: listwatch.RecordKeys,
-		Logger: i.opts.Logger, What: i.what(), Observe: i.observe,
+		Logger: i.opts.Logger, What: i.what(),
 	}, i.deliver)
 	if cause := context.Cause(ctx); cause != nil {
 		return cause
 	}
 	return err
-}
-
-// observe remembers that streaming lists failed, for the next run.
-func (i *Informer[T]) observe(n listwatch.Note) {
-	if n.Kind == listwatch.NoteFallback {
-		i.mu.Lock()
-		i.streamOff = true
-		i.mu.Unlock()
-	}
 }
 
 // deliver applies one event of the engine to the cache.

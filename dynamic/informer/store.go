@@ -1,6 +1,7 @@
 package informer
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
@@ -127,7 +128,7 @@ func (s *store[T]) indexLocked(k Key, obj T) error {
 			set[k] = struct{}{}
 		}
 	}
-	return joinErrors(errs)
+	return errors.Join(errs...)
 }
 
 // unindexLocked removes old, stored under k, from every index.
