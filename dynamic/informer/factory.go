@@ -3,7 +3,8 @@ package informer
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"sync"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -129,24 +130,19 @@ func (f *Factory) Shutdown() {
 // WaitForCacheSync waits until every informer asked for so far has
 // synced, or ctx ends; then the error names each resource not synced.
 func (f *Factory) WaitForCacheSync(ctx context.Context) error {
-	type waiter struct {
-		name string
-		wait func(context.Context) error
-	}
 	f.mu.Lock()
-	var ws []waiter
+	waits := map[string]func(context.Context) error{}
 	for gvr, i := range f.full {
-		ws = append(ws, waiter{gvr.String(), i.WaitForSync})
+		waits[gvr.String()] = i.WaitForSync
 	}
 	for gvr, i := range f.meta {
-		ws = append(ws, waiter{gvr.String() + " (metadata)", i.WaitForSync})
+		waits[gvr.String()+" (metadata)"] = i.WaitForSync
 	}
 	f.mu.Unlock()
-	sort.Slice(ws, func(a, b int) bool { return ws[a].name < ws[b].name })
 	var missing []string
-	for _, w := range ws {
-		if w.wait(ctx) != nil {
-			missing = append(missing, w.name)
+	for _, name := range slices.Sorted(maps.Keys(waits)) {
+		if waits[name](ctx) != nil {
+			missing = append(missing, name)
 		}
 	}
 	if len(missing) > 0 {
