@@ -110,7 +110,7 @@ func seamSession(t testing.TB, rc *rest.Client, rec *recordingWriter, stdin stri
 			{Name: "configmaps", SingularName: "configmap", ShortNames: []string{"cm"}, Namespaced: true, Kind: "ConfigMap", Verbs: all},
 			{Name: "namespaces", SingularName: "namespace", ShortNames: []string{"ns"}, Kind: "Namespace", Verbs: all},
 		}}},
-	}, restmapper.Options{})
+	}, restmapper.Options{MinRefreshInterval: time.Nanosecond}) // a miss need not wait: the source is static
 	var err error
 	s.dyn, err = dynamic.New(rc, dynamic.Options{Mapper: s.mapper, DefaultNamespace: "ns"})
 	if err != nil {
