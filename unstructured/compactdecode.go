@@ -61,7 +61,9 @@ func (d *Decoder) compactTop(b *compact.Builder) (*compact.Object, error) {
 	return obj, nil
 }
 
-// compactValue decodes the value at the next non-space byte into b.
+// compactValue decodes the value at the next non-space byte into b; a nil
+// b validates the value and discards it (as skip does, without boxing
+// numbers).
 func (d *Decoder) compactValue(b *compact.Builder, depth int) error {
 	c, ok := d.s.skipSpace()
 	if !ok {
@@ -71,30 +73,43 @@ func (d *Decoder) compactValue(b *compact.Builder, depth int) error {
 	case '{':
 		return d.compactObject(b, depth+1)
 	case '[':
-		if !b.OpenArray() {
-			return d.s.skip(depth, true)
+		if b != nil && !b.OpenArray() {
+			b = nil
 		}
 		return d.compactArray(b, depth+1)
 	case '"':
 		s, err := d.s.scanString()
-		if err == nil {
+		if err == nil && b != nil {
 			b.String(s)
 		}
 		return err
-	case 't':
-		b.Bool(true)
-		return d.s.literal("true")
-	case 'f':
-		b.Bool(false)
-		return d.s.literal("false")
-	case 'n':
-		b.Null()
-		return d.s.literal("null")
+	case 't', 'f', 'n':
+		return d.compactLiteral(b, c)
 	}
 	if c == '-' || (c >= '0' && c <= '9') {
 		return d.compactNumber(b)
 	}
 	return d.s.errorf(d.s.pos, "invalid character %q looking for beginning of value", c)
+}
+
+// compactLiteral reads true, false or null (which starts with c).
+func (d *Decoder) compactLiteral(b *compact.Builder, c byte) error {
+	word := "null"
+	switch c {
+	case 't':
+		word = "true"
+	case 'f':
+		word = "false"
+	}
+	if err := d.s.literal(word); err != nil || b == nil {
+		return err
+	}
+	if c == 'n' {
+		b.Null()
+	} else {
+		b.Bool(c == 't')
+	}
+	return nil
 }
 
 // compactNumber converts a number as number does (int64 when it has no
@@ -108,12 +123,16 @@ func (d *Decoder) compactNumber(b *compact.Builder) error {
 	text := d.s.buf[start : start+n]
 	d.s.pos += n
 	if !frac {
-		if v, ok := smallInt(text); ok {
-			b.Int(v)
-			return nil
+		v, ok := smallInt(text)
+		if !ok {
+			var err error
+			v, err = strconv.ParseInt(string(text), 10, 64)
+			ok = err == nil
 		}
-		if v, err := strconv.ParseInt(string(text), 10, 64); err == nil {
-			b.Int(v)
+		if ok {
+			if b != nil {
+				b.Int(v)
+			}
 			return nil
 		}
 	}
@@ -121,7 +140,9 @@ func (d *Decoder) compactNumber(b *compact.Builder) error {
 	if err != nil {
 		return d.s.errorf(start, "number %s does not fit a float64", text)
 	}
-	b.Float(f)
+	if b != nil {
+		b.Float(f)
+	}
 	return nil
 }
 
@@ -153,14 +174,18 @@ func (d *Decoder) compactObject(b *compact.Builder, depth int) error {
 		return d.s.errorf(d.s.pos, "exceeded max depth of %d", maxDepth)
 	}
 	d.s.pos++
-	b.OpenObject()
+	if b != nil {
+		b.OpenObject()
+	}
 	c, ok := d.s.skipSpace()
 	if !ok {
 		return d.s.readErr("object")
 	}
 	if c == '}' {
 		d.s.pos++
-		b.CloseObject()
+		if b != nil {
+			b.CloseObject()
+		}
 		return nil
 	}
 	for {
@@ -171,16 +196,14 @@ func (d *Decoder) compactObject(b *compact.Builder, depth int) error {
 		if err != nil {
 			return err
 		}
-		wanted := b.Key(k)
+		vb := b
+		if b != nil && !b.Key(k) {
+			vb = nil
+		}
 		if err := d.s.colon(); err != nil {
 			return err
 		}
-		if wanted {
-			err = d.compactValue(b, depth)
-		} else {
-			err = d.s.skip(depth, true)
-		}
-		if err != nil {
+		if err := d.compactValue(vb, depth); err != nil {
 			return err
 		}
 		more, err := d.s.next('}', "object")
@@ -188,7 +211,9 @@ func (d *Decoder) compactObject(b *compact.Builder, depth int) error {
 			return err
 		}
 		if !more {
-			b.CloseObject()
+			if b != nil {
+				b.CloseObject()
+			}
 			return nil
 		}
 		if c, ok = d.s.skipSpace(); !ok {
@@ -198,7 +223,7 @@ func (d *Decoder) compactObject(b *compact.Builder, depth int) error {
 }
 
 // compactArray decodes the array whose '[' is at pos into b, which has
-// opened it.
+// opened it (nil: validates and discards it).
 func (d *Decoder) compactArray(b *compact.Builder, depth int) error {
 	if depth > maxDepth {
 		return d.s.errorf(d.s.pos, "exceeded max depth of %d", maxDepth)
@@ -210,7 +235,9 @@ func (d *Decoder) compactArray(b *compact.Builder, depth int) error {
 	}
 	if c == ']' {
 		d.s.pos++
-		b.CloseArray()
+		if b != nil {
+			b.CloseArray()
+		}
 		return nil
 	}
 	for {
@@ -222,7 +249,9 @@ func (d *Decoder) compactArray(b *compact.Builder, depth int) error {
 			return err
 		}
 		if !more {
-			b.CloseArray()
+			if b != nil {
+				b.CloseArray()
+			}
 			return nil
 		}
 	}

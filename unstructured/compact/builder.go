@@ -19,8 +19,7 @@ const seenSize = 1 << 12
 // projection leaves out) are never built. A Builder reuses its buffers
 // from one object to the next; it is not safe for concurrent use.
 type Builder struct {
-	tab   *Table
-	plan  *Plan
+	*shape
 	buf   []byte
 	stack []frame
 	pend  *node // the node of the member whose key was written last
@@ -46,7 +45,7 @@ type frame struct {
 // NewBuilder returns a Builder that builds objects sharing t's strings and
 // keeping what plan says.
 func NewBuilder(t *Table, plan *Plan) *Builder {
-	return &Builder{tab: t, plan: plan, buf: make([]byte, 0, 4096), seed: maphash.MakeSeed()}
+	return &Builder{shape: &shape{tab: t, plan: plan}, buf: make([]byte, 0, 4096), seed: maphash.MakeSeed()}
 }
 
 // Reset forgets any unfinished object; opening an object at the top level
@@ -252,5 +251,5 @@ func (b *Builder) Finish() (*Object, error) {
 	if len(b.stack) != 0 || len(b.buf) == 0 {
 		return nil, errors.New("compact: finishing an incomplete object")
 	}
-	return &Object{data: string(b.buf), tab: b.tab, md: int32(b.md), plan: b.plan}, nil
+	return &Object{data: string(b.buf), shape: b.shape, md: int32(b.md)}, nil
 }

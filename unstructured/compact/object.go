@@ -12,8 +12,14 @@ import (
 // accessors read it in place. An Object is safe for concurrent use.
 type Object struct {
 	data string
+	*shape
+	md int32 // offset of the metadata object, or -1
+}
+
+// shape is what the objects of one Builder share: 32 bytes an object
+// need not hold each.
+type shape struct {
 	tab  *Table
-	md   int32 // offset of the metadata object, or -1
 	plan *Plan
 }
 
