@@ -2,7 +2,11 @@ package memserver
 
 import (
 	"fmt"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/util/managedfields"
 	"net/http"
+	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -63,6 +67,9 @@ func (c *call) writeScaleLocked(old, scale object) error {
 	}
 	nu := copyObject(old)
 	setPath(nu, c.res.scale.spec, replicas)
+	if err := c.trackScale(old, nu, scale); err != nil {
+		return err
+	}
 	if (c.res.generation || c.res.crd != nil) && c.s.specChanged(c.res, old, nu) {
 		setMeta(nu, "generation", generationOf(old)+1)
 	}
@@ -86,4 +93,71 @@ func setPath(obj object, p string, v any) {
 		cur = next
 	}
 	cur[segs[len(segs)-1]] = v
+}
+
+var scaleGVK = schema.GroupVersionKind{Group: "autoscaling", Version: "v1", Kind: "Scale"}
+
+// trackScale records a /scale write in nu's managedFields as the server
+// does: the parent's entries are moved to the Scale's shape, the field
+// manager updates them for the new Scale, and they are moved back
+// (apimachinery's managedfields.ScaleHandler).
+func (c *call) trackScale(old, nu, scale object) error {
+	fm, err := c.scaleFieldManager()
+	if err != nil {
+		return err
+	}
+	gv := c.res.gvr.GroupVersion()
+	path := fieldpath.MakePathOrDie(toInterfaces(strings.Split(strings.TrimPrefix(c.res.scale.spec, "."), "."))...)
+	h := managedfields.NewScaleHandler(toUnstructured(old).GetManagedFields(), gv, managedfields.ResourcePathMappings{gv.String(): path})
+	entries, err := h.ToSubresource()
+	if err != nil {
+		return apierrors.NewInternalError(err)
+	}
+	oldScale := toUnstructured(scaleOf(c.res, old))
+	oldScale.SetManagedFields(entries)
+	newScale := toUnstructured(copyObject(scale))
+	newScale.SetManagedFields(entries)
+	out := fm.UpdateNoErrors(oldScale, newScale, c.fieldManagerName())
+	u, ok := out.(*unstructured.Unstructured)
+	if !ok {
+		return apierrors.NewInternalError(fmt.Errorf("field manager returned %T", out))
+	}
+	parent, err := h.ToParent(u.GetManagedFields())
+	if err != nil {
+		return apierrors.NewInternalError(err)
+	}
+	toUnstructured(nu).SetManagedFields(parent)
+	return nil
+}
+
+func toInterfaces(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// scaleFieldManager is the field manager of autoscaling/v1 Scale writes.
+func (c *call) scaleFieldManager() (*managedfields.FieldManager, error) {
+	s := c.s
+	k := managerKey{gvr: scaleGVK.GroupVersion().WithResource("scale"), sub: "scale"}
+	s.fms.mu.Lock()
+	defer s.fms.mu.Unlock()
+	if s.fms.m == nil {
+		s.fms.m = map[managerKey]*managedfields.FieldManager{}
+	}
+	if fm := s.fms.m[k]; fm != nil {
+		return fm, nil
+	}
+	tc := managedfields.NewDeducedTypeConverter()
+	if g, err := s.surface.schemasFor(scaleGVK.GroupVersion()); err == nil && g.byKind[scaleGVK] != "" {
+		tc = g.tc
+	}
+	fm, err := managedfields.NewDefaultCRDFieldManager(tc, versionConverter{}, nopDefaulter{}, creater{}, scaleGVK, scaleGVK.GroupVersion(), "scale", nil)
+	if err != nil {
+		return nil, apierrors.NewInternalError(err)
+	}
+	s.fms.m[k] = fm
+	return fm, nil
 }
