@@ -125,7 +125,7 @@ var nonLabel = strings.NewReplacer("/", ".")
 
 // Literals maps the strings that differ between runs to their placeholders.
 func (t *Target) Literals() map[string]string {
-	lit := map[string]string{t.Namespace: "NS"}
+	lit := map[string]string{t.Namespace: "NS", t.Rest.Host(): "https://SERVER"}
 	for g, p := range map[string]string{t.Group: "GROUP", t.shared.group: "WGROUP"} {
 		lit[g] = p
 		lit[reverseDNS(g)] = "R" + p                          // OpenAPI schema names
