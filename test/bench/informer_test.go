@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,11 +27,17 @@ var informerCMsGVR = schema.GroupVersionResource{Version: "v1", Resource: "confi
 const informerObjects = 10000
 
 // realisticConfigMap is configmap i as a server returns one created by a
-// controller with kubectl-style client-side apply: labels, the
-// last-applied annotation, three data keys and a managedFields entry.
+// controller with kubectl-style client-side apply: labels, three data keys
+// (one a ~1 KB properties file whose values are the ConfigMap's own, as
+// real configuration is, not repeated across objects) and a managedFields
+// entry: about 1.9 KB of JSON.
 func realisticConfigMap(i int) map[string]any {
+	var props strings.Builder
+	for n := range 48 {
+		fmt.Fprintf(&props, "key.%02d=%016x\n", n, uint64(i+1)*0x9e3779b97f4a7c15^uint64(n)*0xbf58476d1ce4e5b9)
+	}
 	data := map[string]any{
-		"app.properties": fmt.Sprintf("server.port=8080\nlog.level=info\nfeature.flags=a,b,c\nshard=%d\n", i%16),
+		"app.properties": props.String(),
 		"LOG_FORMAT":     "json",
 		"replica":        fmt.Sprint(i),
 	}
@@ -55,6 +62,39 @@ func realisticConfigMap(i int) map[string]any {
 	}
 }
 
+// informerPod is realisticPod grown to a ~5.3 KB pod with a sidecar: a
+// config checksum annotation, a log-shipping container with its status and
+// a PodScheduled condition, with values of its own (checksum, container
+// ids) as real pods have.
+func informerPod(tb testing.TB, tmpl map[string]any, i int) map[string]any {
+	p := realisticPod(tb, tmpl, i)
+	p["kind"], p["apiVersion"] = "Pod", "v1"
+	md := p["metadata"].(map[string]any)
+	md["annotations"].(map[string]any)["checksum/config"] = fmt.Sprintf("%016x%016x%016x%016x", i, i*31, i*131, i*1031)
+	spec := p["spec"].(map[string]any)
+	spec["containers"] = append(spec["containers"].([]any), map[string]any{
+		"name": "log-shipper", "image": "registry.example.com/platform/fluent-bit:3.1.4", "imagePullPolicy": "IfNotPresent",
+		"args": []any{"--config=/etc/fluent-bit/fluent-bit.conf", "--storage_path=/var/log/flb"},
+		"env": []any{
+			map[string]any{"name": "NODE_NAME", "valueFrom": map[string]any{"fieldRef": map[string]any{"apiVersion": "v1", "fieldPath": "spec.nodeName"}}},
+			map[string]any{"name": "SHIPPER_SHARD", "value": fmt.Sprint(i % 32)},
+		},
+		"resources":                map[string]any{"limits": map[string]any{"memory": "64Mi"}, "requests": map[string]any{"cpu": "10m", "memory": "32Mi"}},
+		"volumeMounts":             []any{map[string]any{"mountPath": "/var/log", "name": "varlog", "readOnly": true}},
+		"terminationMessagePath":   "/dev/termination-log",
+		"terminationMessagePolicy": "File",
+	})
+	spec["volumes"] = append(spec["volumes"].([]any), map[string]any{"name": "varlog", "hostPath": map[string]any{"path": "/var/log", "type": ""}})
+	st := p["status"].(map[string]any)
+	st["conditions"] = append(st["conditions"].([]any), map[string]any{"type": "PodScheduled", "status": "True", "lastProbeTime": nil, "lastTransitionTime": "2026-11-23T09:00:00Z"})
+	st["containerStatuses"] = append(st["containerStatuses"].([]any), map[string]any{
+		"name": "log-shipper", "ready": true, "restartCount": int64(0), "started": true,
+		"image": "registry.example.com/platform/fluent-bit:3.1.4", "imageID": "registry.example.com/platform/fluent-bit@sha256:5d2c1e9f0a7b3c4d6e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",
+		"containerID": fmt.Sprintf("containerd://%064x", i*7919+1), "state": map[string]any{"running": map[string]any{"startedAt": "2026-11-23T09:00:03Z"}}, "lastState": map[string]any{},
+	})
+	return p
+}
+
 // informerFixture is a list and its streaming-list form.
 type informerFixture struct {
 	path   string // collection path
@@ -74,9 +114,7 @@ func newInformerFixture(tb testing.TB, gvr schema.GroupVersionResource, n int) i
 	case podsGVR:
 		tmpl := podTemplate(tb)
 		for i := range n {
-			p := realisticPod(tb, tmpl, i)
-			p["kind"], p["apiVersion"] = "Pod", "v1"
-			items = append(items, p)
+			items = append(items, informerPod(tb, tmpl, i))
 		}
 		listKind = "PodList"
 	}
