@@ -58,6 +58,7 @@ func TestIntegrationKdyn(t *testing.T) {
 	t.Run("Tour", h.testTour)
 	t.Run("BadArguments", h.testBadArguments)
 	t.Run("ApplyEndlessInput", h.testApplyEndlessInput)
+	t.Run("WatchOutlivesRequestTimeout", h.testWatchOutlivesRequestTimeout)
 }
 
 // harness runs the kdyn binary and the harness's kubectl with a private
