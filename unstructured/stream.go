@@ -86,7 +86,7 @@ func (ls *listStream) members() error {
 		if err != nil {
 			return err
 		}
-		if err := d.colon(); err != nil {
+		if err := d.s.colon(); err != nil {
 			return err
 		}
 		if k == "items" {
@@ -104,7 +104,7 @@ func (ls *listStream) members() error {
 			}
 			ls.meta[k] = v
 		}
-		more, err := d.next('}', "object")
+		more, err := d.s.next('}', "object")
 		if err != nil || !more {
 			return err
 		}
@@ -154,7 +154,7 @@ func (ls *listStream) items() error {
 		} else {
 			ls.held = append(ls.held, item)
 		}
-		more, err := d.next(']', "array")
+		more, err := d.s.next(']', "array")
 		if err != nil || !more {
 			return err
 		}
@@ -171,7 +171,7 @@ func (d *Decoder) NextEvent() (eventType string, object []byte, err error) {
 			return d.s.readErr("event object")
 		}
 		d.s.mark = d.s.pos
-		if err := d.skip(1); err != nil {
+		if err := d.s.skip(1, true); err != nil {
 			return err
 		}
 		object = append([]byte(nil), d.s.buf[d.s.mark:d.s.pos]...)
@@ -236,7 +236,7 @@ func (d *Decoder) event(object func() error) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if err := d.colon(); err != nil {
+		if err := d.s.colon(); err != nil {
 			return "", err
 		}
 		switch k {
@@ -256,11 +256,11 @@ func (d *Decoder) event(object func() error) (string, error) {
 			}
 			sawObject = true
 		default:
-			if err := d.skip(1); err != nil {
+			if err := d.s.skip(1, true); err != nil {
 				return "", err
 			}
 		}
-		more, err := d.next('}', "object")
+		more, err := d.s.next('}', "object")
 		if err != nil {
 			return "", err
 		}

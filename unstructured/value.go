@@ -64,7 +64,7 @@ func (d *Decoder) object(depth int) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := d.colon(); err != nil {
+		if err := d.s.colon(); err != nil {
 			return nil, err
 		}
 		v, err := d.value(depth)
@@ -72,7 +72,7 @@ func (d *Decoder) object(depth int) (map[string]any, error) {
 			return nil, err
 		}
 		d.kvs = append(d.kvs, kv{k, v})
-		more, err := d.next('}', "object")
+		more, err := d.s.next('}', "object")
 		if err != nil {
 			return nil, err
 		}
@@ -90,36 +90,6 @@ func (d *Decoder) object(depth int) (map[string]any, error) {
 	}
 	clear(members) // drop references held by the stack
 	return m, nil
-}
-
-// colon consumes the ':' after an object key.
-func (d *Decoder) colon() error {
-	c, ok := d.s.skipSpace()
-	if !ok {
-		return d.s.readErr("object")
-	}
-	if c != ':' {
-		return d.s.errorf(d.s.pos, "invalid character %q after object key", c)
-	}
-	d.s.pos++
-	return nil
-}
-
-// next consumes ',' (more is true) or the closing byte (more is false).
-func (d *Decoder) next(closing byte, what string) (more bool, err error) {
-	c, ok := d.s.skipSpace()
-	if !ok {
-		return false, d.s.readErr(what)
-	}
-	switch c {
-	case ',':
-		d.s.pos++
-		return true, nil
-	case closing:
-		d.s.pos++
-		return false, nil
-	}
-	return false, d.s.errorf(d.s.pos, "invalid character %q after %s element", c, what)
 }
 
 // array decodes an array whose '[' is at pos; elements are gathered on a
@@ -145,7 +115,7 @@ func (d *Decoder) array(depth int) ([]any, error) {
 			return nil, err
 		}
 		d.vals = append(d.vals, v)
-		more, err := d.next(']', "array")
+		more, err := d.s.next(']', "array")
 		if err != nil {
 			return nil, err
 		}
@@ -157,61 +127,4 @@ func (d *Decoder) array(depth int) ([]any, error) {
 	copy(out, d.vals[mark:])
 	clear(d.vals[mark:])
 	return out, nil
-}
-
-// skip validates and skips the value at the next non-space byte without
-// building it (used to capture raw watch-event objects).
-func (d *Decoder) skip(depth int) error {
-	c, ok := d.s.skipSpace()
-	if !ok {
-		return d.s.readErr("value")
-	}
-	switch c {
-	case '{', '[':
-		if depth+1 > maxDepth {
-			return d.s.errorf(d.s.pos, "exceeded max depth of %d", maxDepth)
-		}
-		closing, what := byte('}'), "object"
-		if c == '[' {
-			closing, what = ']', "array"
-		}
-		d.s.pos++
-		c, ok = d.s.skipSpace()
-		if !ok {
-			return d.s.readErr(what)
-		}
-		if c == closing {
-			d.s.pos++
-			return nil
-		}
-		for {
-			if closing == '}' {
-				if c != '"' {
-					return d.s.errorf(d.s.pos, "invalid character %q looking for beginning of object key string", c)
-				}
-				if _, err := d.s.scanString(); err != nil {
-					return err
-				}
-				if err := d.colon(); err != nil {
-					return err
-				}
-			}
-			if err := d.skip(depth + 1); err != nil {
-				return err
-			}
-			more, err := d.next(closing, what)
-			if err != nil || !more {
-				return err
-			}
-			if c, ok = d.s.skipSpace(); !ok {
-				return d.s.readErr(what)
-			}
-		}
-	case '"':
-		_, err := d.s.scanString()
-		return err
-	default:
-		_, err := d.value(depth)
-		return err
-	}
 }
