@@ -249,19 +249,11 @@ func (i *Informer[T]) Run(ctx context.Context) error {
 		stop := i.resyncEvery(ctx, i.opts.ResyncPeriod)
 		defer stop()
 	}
-	b := newBackoff(i.opts.MaxBackoff)
 	for ctx.Err() == nil {
-		err := i.listAndWatch(ctx, changed)
-		switch {
-		case ctx.Err() != nil:
-		case isGone(err):
+		// The engine retries every failure but the resource's absence.
+		if err := i.listAndWatch(ctx, changed); ctx.Err() == nil && isGone(err) {
 			i.gone(err)
 			i.waitServed(ctx, changed)
-		default:
-			if i.opts.Logger != nil {
-				i.opts.Logger.Warn("informer list/watch ended, starting again", "resource", i.what(), "err", err)
-			}
-			b.Sleep(ctx)
 		}
 	}
 	return ctx.Err()

@@ -9,15 +9,15 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubedyn/kubedyn/dynamic/internal/listwatch"
-	"github.com/kubedyn/kubedyn/dynamic/internal/pause"
 )
 
 // listAndWatch syncs the cache and follows the server through the
 // list-and-watch engine (dynamic/internal/listwatch) until the resource is
 // gone, an error that retrying cannot mend, or ctx ends. The engine
 // resumes after dropped connections and server timeouts, relists after an
-// expiry with the difference, and backs off; 401 and 403 are retried and
-// reported (RetryDenied), as a controller waits for its permissions.
+// expiry with the difference, and backs off; every failure but 404 (the
+// resource is gone) is retried and logged (RetryUntilGone), as a
+// controller waits for its permissions or a server to mend.
 func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{}) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -32,7 +32,7 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 		LabelSelector: i.opts.LabelSelector, FieldSelector: i.opts.FieldSelector,
 		StreamingList: !i.opts.DisableStreamingList, InitialEventsTimeout: i.opts.InitialEventsTimeout,
 		FirstBackoff: 200 * time.Millisecond, MaxBackoff: i.opts.MaxBackoff,
-		Ending: listwatch.RetryDenied, Record: listwatch.RecordKeys,
+		Ending: listwatch.RetryUntilGone, Record: listwatch.RecordKeys,
 		Logger: i.opts.Logger, What: i.what(),
 	}, i.deliver)
 	if cause := context.Cause(ctx); cause != nil {
@@ -140,10 +140,4 @@ func (i *Informer[T]) logDropLocked(err error) {
 // isGone reports whether err says the resource is no longer served.
 func isGone(err error) bool {
 	return apierrors.IsNotFound(err)
-}
-
-// newBackoff returns the wait between failed runs: 200ms (or max if
-// less), doubling with jitter up to max.
-func newBackoff(max time.Duration) *pause.Backoff {
-	return &pause.Backoff{First: min(200*time.Millisecond, max), Max: max}
 }

@@ -12,19 +12,20 @@
 // Every failed attempt is classified once, in policy.go:
 //
 //	410 Expired, Gone             list again, deliver the difference (no ERROR event)
-//	401 Unauthorized, 403         EndOnRefusal: end; RetryDenied, RetryRefusal: report, back off, retry
-//	404 NotFound                  EndOnRefusal, RetryDenied: end (the resource is gone); RetryRefusal: retry
-//	400, 422, 405                 end (retrying the same request cannot help), RetryRefusal: retry
+//	404 NotFound                  end (the resource is gone), unless RetryRefusal
+//	400, 401, 403, 405, 422       end with EndOnRefusal; else report, back off, retry
 //	anything else                 report, back off, retry: 429 and 5xx answers, ERROR events
 //	                              with such codes, undecodable streams
 //	a dropped or hung connection  reconnect quietly (back off when the attempt made no progress)
 //
-// "Report" is an ERROR event with Final unset; "end" is one with Final set,
-// after which Run returns. The ending of 401 and 403 is the one users choose
-// ([Ending]): a CLI stops (EndOnRefusal, the default), a controller keeps
-// retrying and reports each failure (RetryDenied). The server does not
-// re-authorise an open watch, so a revoked permission shows at the next
-// reconnect.
+// "Report" is an ERROR event with Final unset (and one log line when a
+// series of failures starts, one when it ends); "end" is one with Final
+// set, after which Run returns. The ending of refusals is the one thing
+// users choose ([Ending]): a CLI stops on them (EndOnRefusal, the
+// default), a controller keeps retrying and reports each failure until the
+// resource is gone (RetryUntilGone), follow retries everything
+// (RetryRefusal). The server does not re-authorise an open watch, so a
+// revoked permission shows at the next reconnect.
 //
 // # What is delivered once
 //

@@ -28,9 +28,9 @@ type Source[T Object] struct {
 type Ending int
 
 const (
-	EndOnRefusal Ending = iota // 400, 401, 403, 404, 405, 422 end: a CLI
-	RetryDenied                // 401 and 403 are reported and retried: a controller
-	RetryRefusal               // every refusal is reported and retried
+	EndOnRefusal   Ending = iota // 400, 401, 403, 404, 405, 422 end: a CLI
+	RetryUntilGone               // only 404 ends, the rest is reported and retried: a controller
+	RetryRefusal                 // every refusal is reported and retried
 )
 
 // RecordMode says what the engine keeps of what it delivered.

@@ -16,11 +16,10 @@ const (
 // classify is the one error policy of the engine (the table is in the
 // package doc).
 func classify(err error, ending Ending) action {
-	denied := apierrors.IsUnauthorized(err) || apierrors.IsForbidden(err)
 	switch {
 	case expired(err):
 		return relist
-	case denied && ending == EndOnRefusal, !denied && Refusal(err) && ending != RetryRefusal:
+	case Refusal(err) && (ending == EndOnRefusal || ending == RetryUntilGone && apierrors.IsNotFound(err)):
 		return end
 	}
 	return retry

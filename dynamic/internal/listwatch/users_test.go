@@ -114,8 +114,12 @@ func startInformer(ctx context.Context, t *testing.T, c *dynamic.Client, o *obse
 		InitialEventsTimeout: initialBound, Logger: slog.New(logTo{o}),
 	})
 	inf.AddHandler(informer.HandlerFuncs[*unstructured.Unstructured]{
-		AddFunc:    func(u *unstructured.Unstructured, _ bool) { o.deliver("add " + u.GetName() + "@" + u.GetResourceVersion()) },
-		UpdateFunc: func(_, u *unstructured.Unstructured) { o.deliver("update " + u.GetName() + "@" + u.GetResourceVersion()) },
+		AddFunc: func(u *unstructured.Unstructured, _ bool) {
+			o.deliver("add " + u.GetName() + "@" + u.GetResourceVersion())
+		},
+		UpdateFunc: func(_, u *unstructured.Unstructured) {
+			o.deliver("update " + u.GetName() + "@" + u.GetResourceVersion())
+		},
 		DeleteFunc: func(u *unstructured.Unstructured) { o.deliver("delete " + u.GetName() + "@" + u.GetResourceVersion()) },
 	})
 	go func() { _ = inf.Run(ctx) }()
