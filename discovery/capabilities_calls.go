@@ -39,6 +39,7 @@ func (c *Client) Resource(ctx context.Context, gvr schema.GroupVersionResource) 
 	}
 	s := &Snapshot{index: map[schema.GroupVersionResource]int{}, gvs: map[schema.GroupVersion]struct{}{}}
 	s.addList(gvr.GroupVersion(), l.APIResources)
+	s.sortFrom(0)
 	caps, served = s.Resource(gvr)
 	return caps, served, nil
 }

@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -227,7 +228,20 @@ func TestResourceCalls(t *testing.T) {
 			}
 		})
 	}
+	// One list alone gives what a snapshot gives: subresources sorted.
 	f := &fakeServer{rec: rec}
+	f.setOverride("/apis/x.example.com/v1", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"kind":"APIResourceList","groupVersion":"x.example.com/v1","resources":[{"name":"xs/status","kind":"X"},{"name":"xs","kind":"X"},{"name":"xs/scale","kind":"Scale","group":"autoscaling","version":"v1"}]}`))
+	})
+	xs, served, err := New(newFake(t, f), Options{}).Resource(ctx, schema.GroupVersionResource{Group: "x.example.com", Version: "v1", Resource: "xs"})
+	if err != nil || !served {
+		t.Fatalf("Resource(xs) = %v, %v", served, err)
+	}
+	if d := cmp.Diff([]string{"scale", "status"}, []string{xs.Subresources[0].Name, xs.Subresources[1].Name}); d != "" {
+		t.Errorf("subresources of one list (-want +got):\n%s", d)
+	}
+	f = &fakeServer{rec: rec}
 	c := NewCached(New(newFake(t, f), Options{}), CacheOptions{})
 	if _, err := c.Snapshot(ctx); err != nil {
 		t.Fatal(err)
