@@ -7,6 +7,8 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubedyn/kubedyn/dynamic/internal/pause"
 )
 
 // gone empties the cache, with an OnDelete per object, and moves to
@@ -27,21 +29,18 @@ func (i *Informer[T]) gone(err error) {
 }
 
 // waitServed polls until the resource is served again or ctx ends: at
-// once after each Notifier signal, else after 1s, 2s, 4s … up to
+// once after each Notifier signal, else after about 1s, 2s, 4s … (the
+// shared jittered backoff of package pause) up to
 // Options.GonePoll. It then moves to StateStarting.
 func (i *Informer[T]) waitServed(ctx context.Context, changed <-chan struct{}) {
-	wait := min(time.Second, i.opts.GonePoll)
+	b := pause.Backoff{First: min(time.Second, i.opts.GonePoll), Max: i.opts.GonePoll}
 	for {
-		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return
 		case <-changed:
-		case <-t.C:
-			wait = min(wait*2, i.opts.GonePoll)
+		case <-time.After(b.Next()):
 		}
-		t.Stop()
 		if ok, _ := i.served(ctx); ok {
 			i.mu.Lock()
 			i.setStateLocked(StateStarting, nil)

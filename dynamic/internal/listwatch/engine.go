@@ -1,6 +1,7 @@
 package listwatch
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,12 +29,12 @@ var (
 // the policy ends on (that error, delivered first as a final ERROR event
 // unless Options.FailFirst applies).
 func Run[T Object](ctx context.Context, src Source[T], opts Options[T], deliver func(Event[T]) bool) error {
-	opts.InitialEventsTimeout = cmpOr(opts.InitialEventsTimeout, DefaultInitialEventsTimeout)
-	opts.MaxBackoff = cmpOr(opts.MaxBackoff, 10*time.Second)
+	opts.InitialEventsTimeout = cmp.Or(max(opts.InitialEventsTimeout, 0), DefaultInitialEventsTimeout)
+	opts.MaxBackoff = cmp.Or(max(opts.MaxBackoff, 0), 10*time.Second)
 	e := &engine[T]{
 		src: src, opts: opts, deliver: deliver,
 		rec:     newRecord(opts.Record, opts.Known),
-		backoff: pause.Backoff{First: min(cmpOr(opts.FirstBackoff, 100*time.Millisecond), opts.MaxBackoff), Max: opts.MaxBackoff},
+		backoff: pause.Backoff{First: min(cmp.Or(max(opts.FirstBackoff, 0), 100*time.Millisecond), opts.MaxBackoff), Max: opts.MaxBackoff},
 		rv:      opts.ResourceVersion, synced: opts.ResourceVersion != "",
 	}
 	e.opts.Known = nil
@@ -41,13 +42,6 @@ func Run[T Object](ctx context.Context, src Source[T], opts Options[T], deliver 
 		return err
 	}
 	return nil
-}
-
-func cmpOr(d, def time.Duration) time.Duration {
-	if d <= 0 {
-		return def
-	}
-	return d
 }
 
 // engine is the state of one run; only its goroutine touches it.
@@ -186,7 +180,7 @@ func (e *engine[T]) pagedList(ctx context.Context) error {
 			return err
 		}
 		e.connect()
-		rv = orStr(rv, listRV)
+		rv = cmp.Or(rv, listRV)
 		for _, obj := range items {
 			if _, err := e.object(watch.Added, obj, true); err != nil {
 				return err
@@ -196,13 +190,6 @@ func (e *engine[T]) pagedList(ctx context.Context) error {
 			return e.end(rv)
 		}
 	}
-}
-
-func orStr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 // consume delivers w's events until it ends; listing says it starts with

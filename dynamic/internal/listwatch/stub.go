@@ -10,19 +10,16 @@ import (
 // carries. A type other than the two the engine serves yields T's zero.
 func stub[T Object](ns, name, rv string) T {
 	var out T
-	var m metav1.Object
-	switch any(out).(type) {
-	case *unstructured.Unstructured:
-		u := &unstructured.Unstructured{Object: map[string]any{}}
-		out, m = any(u).(T), u
-	case *metav1.PartialObjectMetadata:
-		p := &metav1.PartialObjectMetadata{}
-		out, m = any(p).(T), p
+	switch p := any(&out).(type) {
+	case **unstructured.Unstructured:
+		*p = &unstructured.Unstructured{Object: map[string]any{}}
+	case **metav1.PartialObjectMetadata:
+		*p = &metav1.PartialObjectMetadata{}
 	default:
 		return out
 	}
-	m.SetNamespace(ns)
-	m.SetName(name)
-	m.SetResourceVersion(rv)
+	out.SetNamespace(ns)
+	out.SetName(name)
+	out.SetResourceVersion(rv)
 	return out
 }
