@@ -67,6 +67,7 @@ func crdDiscoveryScenarios() []Scenario {
 			r.thingsCRD("Namespaced", nil)
 			r.err("delete CRD", r.t.Dyn.Resource(crdGVR).Delete(r.ctx, "things."+r.t.Group, metav1.DeleteOptions{}))
 			r.waitGET("/apis/"+r.t.Group+"/v1", http.StatusNotFound)
+			r.waitGET("/apis/"+r.t.Group, http.StatusNotFound)
 			r.waitAggregated(r.t.Group, false)
 			_, ok := r.aggregatedGroup(r.t.Group)
 			r.fact("aggregated group present", ok)

@@ -9,6 +9,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kubedyn/kubedyn/dynamic"
 )
 
 // compact asks the server to forget its history up to now (a setup step).
@@ -50,6 +52,15 @@ func (r *rec) createTemplates(names ...string) []string {
 		}
 	}
 	return rvs
+}
+
+// sync makes a consistent (quorum) list of h, not recorded: on
+// kube-apiserver it waits until the watch cache has caught up with every
+// write so far, so that reads the cache answers ("resourceVersion=0", a
+// watch from "0") see them.
+func (r *rec) sync(h *dynamic.ResourceHandle) {
+	_, err := h.List(r.ctx, metav1.ListOptions{})
+	r.setup(err)
 }
 
 // maskDigits replaces the digits of the last step's error message by N
@@ -101,6 +112,7 @@ func pagingScenarios() []Scenario {
 		}),
 		sc("lists/rv-zero", func(r *rec) {
 			r.createN("a", "b")
+			r.sync(r.cms())
 			r.names("resourceVersion=0", r.cms(), metav1.ListOptions{ResourceVersion: "0"})
 		}),
 		sc("lists/rv-exact-past", func(r *rec) {
@@ -116,7 +128,7 @@ func pagingScenarios() []Scenario {
 		sc("lists/rv-not-older-than", func(r *rec) {
 			rvs := r.createN("a", "b")
 			if len(rvs) == 2 {
-				r.names("NotOlderThan a's creation", r.cms(), metav1.ListOptions{ResourceVersion: rvs[0], ResourceVersionMatch: metav1.ResourceVersionMatchNotOlderThan})
+				r.names("NotOlderThan b's creation", r.cms(), metav1.ListOptions{ResourceVersion: rvs[1], ResourceVersionMatch: metav1.ResourceVersionMatchNotOlderThan})
 			}
 		}),
 		sc("lists/rv-match-without-rv", func(r *rec) {

@@ -45,6 +45,7 @@ func watchScenarios() []Scenario {
 		}),
 		sc("watch/rv-zero-initial-adds", func(r *rec) {
 			r.createN("a", "b")
+			r.sync(r.cms())
 			w, err := r.cms().Watch(r.ctx, metav1.ListOptions{ResourceVersion: "0"})
 			r.createN("c")
 			r.events("watch resourceVersion=0", w, err, watchOpts{n: 3})
