@@ -1,6 +1,7 @@
 package memserver
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -16,14 +17,18 @@ func (c *call) apply(body []byte) error {
 	force := isTrue(c.q.Get("force"))
 	j, err := yaml.YAMLToJSON(body)
 	if err != nil {
-		return apierrors.NewBadRequest(fmt.Sprintf("error decoding YAML: %v", err))
+		return apierrors.NewBadRequest(fmt.Sprintf("error decoding patch: error converting YAML to JSON: %v", err))
+	}
+	var probe map[string]any
+	if err := json.Unmarshal(j, &probe); err != nil {
+		return apierrors.NewBadRequest(fmt.Sprintf("error decoding patch: error unmarshaling JSON: while decoding JSON: %v", err))
 	}
 	applied, err := c.decodeJSONish(j, false)
 	if err != nil {
 		return err
 	}
-	if err := c.checkTypeMeta(applied); err != nil {
-		return err
+	if gvk := toUnstructured(applied).GroupVersionKind(); gvk != c.res.gvk() {
+		return apierrors.NewBadRequest("invalid object type: " + gvk.String())
 	}
 	if n := metaString(applied, "name"); n != "" && n != c.name {
 		return apierrors.NewBadRequest(fmt.Sprintf("the name of the object (%s) does not match the name on the URL (%s)", n, c.name))

@@ -49,7 +49,9 @@ func serve(t *testing.T, s *Server, method, target, contentType string, body str
 			t.Errorf("%s %s: %d answer is not a matching Status: %s", method, target, rec.Code, rec.Body.String())
 		}
 	}
-	if rec.Code == http.StatusInternalServerError {
+	// An apply of a field the schema does not declare is kube-apiserver's
+	// own 500; any other 500 is a bug.
+	if rec.Code == http.StatusInternalServerError && !strings.Contains(rec.Body.String(), "failed to create typed patch object") {
 		t.Errorf("%s %s: server error %d: %s", method, target, rec.Code, rec.Body.String())
 	}
 	return rec
