@@ -59,6 +59,7 @@ func TestIntegrationKdyn(t *testing.T) {
 	t.Run("BadArguments", h.testBadArguments)
 	t.Run("ApplyEndlessInput", h.testApplyEndlessInput)
 	t.Run("WatchOutlivesRequestTimeout", h.testWatchOutlivesRequestTimeout)
+	t.Run("Verbosity", h.testVerbosity)
 }
 
 // harness runs the kdyn binary and the harness's kubectl with a private

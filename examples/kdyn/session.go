@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -30,6 +31,9 @@ type globalFlags struct {
 	// requestTimeout is --request-timeout as given, read by
 	// parseRequestTimeout.
 	requestTimeout string
+	// verbosity is -v/--v, kubectl's log level: 6 logs each request, 7
+	// its headers, 8 its bodies (credentials redacted), on stderr.
+	verbosity int
 }
 
 func (g *globalFlags) addFlags(cmd *cobra.Command) {
@@ -39,6 +43,7 @@ func (g *globalFlags) addFlags(cmd *cobra.Command) {
 	f.StringVarP(&g.namespace, "namespace", "n", "", "If present, the namespace scope for this request (default: the context's namespace, else \"default\")")
 	f.StringVar(&g.cacheDir, "cache-dir", defaultCacheDir(), "Directory of the discovery cache (\"\" disables it)")
 	f.StringVar(&g.requestTimeout, "request-timeout", "0", "The length of time to wait before giving up on a single server request. Non-zero values should contain a corresponding time unit (e.g. 1s, 2m, 3h); a bare integer is seconds. A value of zero means don't timeout requests. It does not end a watch (-w).")
+	f.IntVarP(&g.verbosity, "v", "v", 0, "Number for the log level verbosity: 6 logs each request (method, URL, status, latency), 7 its headers, 8 its bodies truncated; tokens, keys and Secret data never appear")
 }
 
 // parseRequestTimeout reads --request-timeout as kubectl does: a bare
@@ -52,6 +57,32 @@ func parseRequestTimeout(v string) (time.Duration, error) {
 		return d, nil
 	}
 	return 0, fmt.Errorf("invalid --request-timeout %q: the timeout must be a single non-negative integer in seconds, or an integer followed by a corresponding time unit (e.g. 1s | 2m | 3h)", v)
+}
+
+// requestLogger returns the logger of -v=N: nil (no logging) below 6,
+// else text lines on w at rest.VerbosityLevel(v).
+func requestLogger(w io.Writer, v int) *slog.Logger {
+	if v < 6 {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: rest.VerbosityLevel(v), ReplaceAttr: levelName}))
+}
+
+// levelName names the request levels as kubectl's -v values (level=V6
+// rather than slog's DEBUG-2).
+func levelName(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) > 0 || a.Key != slog.LevelKey {
+		return a
+	}
+	switch a.Value.Any() {
+	case rest.LevelRequests:
+		a.Value = slog.StringValue("V6")
+	case rest.LevelHeaders:
+		a.Value = slog.StringValue("V7")
+	case rest.LevelBodies:
+		a.Value = slog.StringValue("V8")
+	}
+	return a
 }
 
 // defaultCacheDir is ~/.kube/cache/kdyn, beside kubectl's own cache.
@@ -117,6 +148,7 @@ func (s *session) connectOnce() error {
 	cfg.Timeout = timeout
 	cfg.UserAgent = "kdyn/v0 (kubedyn)"
 	cfg.WarningHandler = rest.NewWarningWriter(s.errOut, true)
+	cfg.Logger = requestLogger(s.errOut, s.flags.verbosity)
 	rc, err := rest.NewClient(cfg)
 	if err != nil {
 		return fmt.Errorf("connect to %s: %w", cfg.Host, err)
