@@ -1,0 +1,183 @@
+package unstructured
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// CBORError reports malformed or refused CBOR at a byte offset of the input.
+type CBORError struct {
+	Offset int64  // offset of the offending data item's first byte from the start of the input
+	Msg    string // what was wrong
+}
+
+// Error says where the CBOR is malformed or what was refused.
+func (e *CBORError) Error() string {
+	return fmt.Sprintf("unstructured: invalid CBOR at offset %d: %s", e.Offset, e.Msg)
+}
+
+// CBOR major types (RFC 8949 section 3.1).
+const (
+	cborUint   = 0
+	cborNegInt = 1
+	cborBytes  = 2
+	cborText   = 3
+	cborArray  = 4
+	cborMap    = 5
+	cborTag    = 6
+	cborSimple = 7
+)
+
+// cborIndefinite is the additional information of an indefinite length.
+const cborIndefinite = 31
+
+// cborBreak is the "break" stop code ending an indefinite-length item.
+const cborBreak = 0xff
+
+// cborReader reads CBOR data items from an io.Reader through a sliding
+// buffer. fill keeps every byte from min(pos, mark), so a data item being
+// captured raw (mark >= 0) never moves out from under it.
+type cborReader struct {
+	r    io.Reader
+	buf  []byte
+	pos  int   // next unread byte in buf
+	end  int   // buf[:end] holds data
+	base int64 // input offset of buf[0]
+	mark int   // start of a raw capture, or -1
+	rerr error // sticky read error (io.EOF at the end)
+}
+
+func newCBORReader(r io.Reader) cborReader {
+	return cborReader{r: r, buf: make([]byte, 32<<10), mark: -1}
+}
+
+func (s *cborReader) errorf(off int, format string, args ...any) error {
+	return &CBORError{Offset: s.base + int64(off), Msg: fmt.Sprintf(format, args...)}
+}
+
+// fill reads more input, keeping buf[keep:] where keep is min(pos, mark),
+// and doubling the buffer only when it is full of unread data, so memory
+// grows with what was really sent, never with a declared length. It returns
+// false at the end of the input or on a read error (kept in rerr).
+func (s *cborReader) fill() bool {
+	if s.rerr != nil {
+		return false
+	}
+	keep := s.pos
+	if s.mark >= 0 && s.mark < keep {
+		keep = s.mark
+	}
+	if keep > 0 {
+		copy(s.buf, s.buf[keep:s.end])
+		s.end -= keep
+		s.pos -= keep
+		if s.mark >= 0 {
+			s.mark -= keep
+		}
+		s.base += int64(keep)
+	}
+	if s.end == len(s.buf) {
+		nb := make([]byte, 2*len(s.buf))
+		copy(nb, s.buf[:s.end])
+		s.buf = nb
+	}
+	for tries := 0; tries < 100; tries++ {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			s.rerr = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	s.rerr = io.ErrNoProgress
+	return false
+}
+
+// need makes sure n bytes from pos are buffered; false at the end of input.
+func (s *cborReader) need(n int) bool {
+	for s.end-s.pos < n {
+		if !s.fill() {
+			return false
+		}
+	}
+	return true
+}
+
+// atEnd reports whether the input is exhausted (after a clean read).
+func (s *cborReader) atEnd() bool {
+	return s.pos == s.end && !s.fill()
+}
+
+// readErr turns the sticky read error into the error for an unexpected end.
+func (s *cborReader) readErr(what string) error {
+	if s.rerr == nil || errors.Is(s.rerr, io.EOF) {
+		return &CBORError{Offset: s.base + int64(s.end), Msg: "unexpected end of input in " + what}
+	}
+	return fmt.Errorf("unstructured: reading CBOR: %w", s.rerr)
+}
+
+// head reads the initial byte and argument of the data item at pos: its
+// major type, its additional information and its argument (the value, the
+// length, or the tag number; 0 for an indefinite length). It leaves pos
+// after the head.
+func (s *cborReader) head() (major, info byte, arg uint64, err error) {
+	if s.pos >= s.end && !s.need(1) {
+		return 0, 0, 0, s.readErr("data item")
+	}
+	b := s.buf[s.pos]
+	major, info = b>>5, b&0x1f
+	if info < 24 {
+		s.pos++
+		return major, info, uint64(info), nil
+	}
+	var n int
+	switch info {
+	case 24:
+		n = 1
+	case 25:
+		n = 2
+	case 26:
+		n = 4
+	case 27:
+		n = 8
+	case cborIndefinite:
+		if major == cborUint || major == cborNegInt || major == cborTag {
+			return 0, 0, 0, s.errorf(s.pos, "additional information 31 on major type %d", major)
+		}
+		s.pos++
+		return major, info, 0, nil
+	default:
+		return 0, 0, 0, s.errorf(s.pos, "reserved additional information %d", info)
+	}
+	if !s.need(1 + n) {
+		return 0, 0, 0, s.readErr("data item head")
+	}
+	p := s.buf[s.pos+1 : s.pos+1+n]
+	for _, c := range p {
+		arg = arg<<8 | uint64(c)
+	}
+	s.pos += 1 + n
+	return major, info, arg, nil
+}
+
+// bytes returns the n bytes at pos (valid until the next read) and moves
+// past them.
+func (s *cborReader) bytes(n uint64, what string) ([]byte, error) {
+	if n > uint64(maxCBORString) {
+		return nil, s.errorf(s.pos, "%s of %d bytes is too long", what, n)
+	}
+	if !s.need(int(n)) {
+		return nil, s.readErr(what)
+	}
+	b := s.buf[s.pos : s.pos+int(n)]
+	s.pos += int(n)
+	return b, nil
+}
+
+// maxCBORString bounds one string's declared length: no Kubernetes object
+// is near it, and the buffer grows only as data arrives in any case.
+const maxCBORString = 1 << 30
