@@ -31,12 +31,11 @@ type compactCache struct {
 	tab  *compact.Table
 	byNS map[string]map[string]*compact.Object
 	objs []*compact.Object // in stream order, for the read benchmarks
-	json [][]byte          // each object's JSON, kept only when asked
 }
 
 // buildCompactCache decodes a streaming list (fx.stream) straight into a
 // compact cache, as a compact informer's initial sync does.
-func buildCompactCache(tb testing.TB, stream []byte, opts compact.Options, keepJSON bool) *compactCache {
+func buildCompactCache(tb testing.TB, stream []byte, opts compact.Options) *compactCache {
 	tb.Helper()
 	plan, err := compact.NewPlan(opts)
 	if err != nil {
@@ -63,16 +62,6 @@ func buildCompactCache(tb testing.TB, stream []byte, opts compact.Options, keepJ
 		}
 		names[obj.Name()] = obj
 		c.objs = append(c.objs, obj)
-	}
-	if keepJSON {
-		d := kdu.NewDecoder(bytes.NewReader(stream))
-		for {
-			_, raw, err := d.NextEvent()
-			if err == io.EOF {
-				break
-			}
-			c.json = append(c.json, raw)
-		}
 	}
 	return c
 }
@@ -123,9 +112,9 @@ func BenchmarkCompactMemory(b *testing.B) {
 				cg := informerBytes("cache=plain/lib=client-go")
 				cgStrip := informerBytes("cache=lean-vs-strip/lib=client-go")
 				today := informerBytes("cache=plain/lib=kubedyn")
-				full := liveBytes(informerObjects, func() any { return buildCompactCache(b, fx.stream, compact.Options{}, false) })
+				full := liveBytes(informerObjects, func() any { return buildCompactCache(b, fx.stream, compact.Options{}) })
 				proj := liveBytes(informerObjects, func() any {
-					return buildCompactCache(b, fx.stream, compact.Options{Project: project2[gvr]}, false)
+					return buildCompactCache(b, fx.stream, compact.Options{Project: project2[gvr]})
 				})
 				jsonPer := float64(len(fx.stream)) / informerObjects
 				b.ReportMetric(cg, "client-go-B/object")
@@ -151,7 +140,7 @@ func BenchmarkCompactScale(b *testing.B) {
 		b.Run(fmt.Sprintf("kind=configmaps/n=%d", n), func(b *testing.B) {
 			fx := newInformerFixture(b, informerCMsGVR, n)
 			for range b.N {
-				per := liveBytes(n, func() any { return buildCompactCache(b, fx.stream, compact.Options{}, false) })
+				per := liveBytes(n, func() any { return buildCompactCache(b, fx.stream, compact.Options{}) })
 				b.ReportMetric(per, "compact-B/object")
 			}
 			b.ReportMetric(0, "ns/op")
@@ -175,9 +164,9 @@ func BenchmarkCompactBuild(b *testing.B) {
 			build func() int
 		}{
 			{"decode=tree", func() int { return decodeTrees(b, fx.stream) }},
-			{"decode=compact", func() int { return len(buildCompactCache(b, fx.stream, compact.Options{}, false).objs) }},
+			{"decode=compact", func() int { return len(buildCompactCache(b, fx.stream, compact.Options{}).objs) }},
 			{"decode=project2", func() int {
-				return len(buildCompactCache(b, fx.stream, compact.Options{Project: project2[gvr]}, false).objs)
+				return len(buildCompactCache(b, fx.stream, compact.Options{Project: project2[gvr]}).objs)
 			}},
 		}
 		for _, m := range modes {
@@ -224,13 +213,13 @@ func decodeTrees(tb testing.TB, stream []byte) int {
 
 // BenchmarkCompactRead measures a lister's reads of a compact cache, which
 // build a fresh tree each time (read=compact), beside decoding the
-// object's JSON again (read=decode-json); today's cache hands out its
-// stored tree, at no cost. Get reads one object; List reads 500 (a
+// object's JSON again with a reused Decoder (read=decode-json); today's
+// cache hands out its stored tree, at no cost. Get reads one object; List reads 500 (a
 // namespace's worth), selected by a label selector read in place.
 func BenchmarkCompactRead(b *testing.B) {
 	for _, gvr := range []schema.GroupVersionResource{informerCMsGVR, podsGVR} {
 		fx := newInformerFixture(b, gvr, buildObjects)
-		c := buildCompactCache(b, fx.stream, compact.Options{}, true)
+		c := buildCompactCache(b, fx.stream, compact.Options{})
 		b.Run(fmt.Sprintf("kind=%s/op=get/read=compact", gvr.Resource), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := range b.N {
@@ -242,10 +231,10 @@ func BenchmarkCompactRead(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("kind=%s/op=get/read=decode-json", gvr.Resource), func(b *testing.B) {
 			b.ReportAllocs()
-			for i := range b.N {
-				u, err := kdu.DecodeObject(bytes.NewReader(c.json[i%len(c.objs)]))
-				if err != nil || u.GetName() == "" {
-					b.Fatal(err)
+			next := eventDecoder(b, fx.stream)
+			for range b.N {
+				if next().GetName() == "" {
+					b.Fatal("no name")
 				}
 			}
 		})
@@ -266,14 +255,37 @@ func BenchmarkCompactRead(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("kind=%s/op=list500/read=decode-json", gvr.Resource), func(b *testing.B) {
 			b.ReportAllocs()
+			next := eventDecoder(b, fx.stream)
 			for range b.N {
-				for _, raw := range c.json[:500] {
-					if _, err := kdu.DecodeObject(bytes.NewReader(raw)); err != nil {
-						b.Fatal(err)
+				for range 500 {
+					if next().GetName() == "" {
+						b.Fatal("no name")
 					}
 				}
 			}
 		})
+	}
+}
+
+// eventDecoder returns a func decoding the next object of the stream with
+// one Decoder (its buffer and intern tables reused, as a watch does),
+// starting over at the end.
+func eventDecoder(tb testing.TB, stream []byte) func() *k8su.Unstructured {
+	d := kdu.NewDecoder(bytes.NewReader(stream))
+	return func() *k8su.Unstructured {
+		for {
+			typ, obj, err := d.NextEventObject()
+			if err == io.EOF {
+				d = kdu.NewDecoder(bytes.NewReader(stream))
+				continue
+			}
+			if err != nil {
+				tb.Fatal(err)
+			}
+			if typ == "ADDED" {
+				return obj
+			}
+		}
 	}
 }
 
