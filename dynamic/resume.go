@@ -153,10 +153,6 @@ func resumed(ev listwatch.Event[*unstructured.Unstructured], kind [2]string) wat
 	return watch.Event{Type: watch.Bookmark, Object: m}
 }
 
-func objectKey(o *unstructured.Unstructured) string {
-	return o.GetNamespace() + "/" + o.GetName()
-}
-
 // trimList turns a list kind into its item kind: "PodList" → "Pod".
 func trimList(kind string) string {
 	if len(kind) > 4 && kind[len(kind)-4:] == "List" {

@@ -44,6 +44,10 @@ func proxiedClient(t *testing.T, env *cluster.Env) (*Client, *faultproxy.Proxy) 
 	return c, p
 }
 
+func objectKey(o *unstructured.Unstructured) string {
+	return o.GetNamespace() + "/" + o.GetName()
+}
+
 // view is a consumer of a watch: the objects it believes exist.
 type view map[string]string // namespace/name → resourceVersion
 

@@ -92,7 +92,7 @@ type Follower struct {
 	queue *workqueue.Queue[string]
 	ran   atomic.Bool // Run was called
 
-	mu        sync.Mutex               // guards pend, subs, nextSub, following, logged, synced, reasons, attempts
+	mu        sync.Mutex               // guards pend, subs, nextSub, following, logged, synced, reasons
 	pend      map[string]*pendingGroup // group → changes not yet confirmed
 	subs      map[int]func(Change)
 	nextSub   int

@@ -78,13 +78,10 @@ func (f *Follower) follow(ctx context.Context, s *source) {
 func (f *Follower) failed(s *source, err error) {
 	f.log.Debug("follow: watch failed; retrying", "resource", s.gvr.GroupResource().String(), "err", err)
 	f.setFollowing(s, false)
-	f.mu.Lock()
-	f.attempts++
 	if listwatch.Refusal(err) {
+		f.mu.Lock()
 		f.reasons[s.gvr.Resource] = fmt.Sprintf("watching %s cluster-wide: %v", s.gvr.GroupResource(), err)
-	}
-	f.mu.Unlock()
-	if listwatch.Refusal(err) {
+		f.mu.Unlock()
 		f.markSynced(s)
 	}
 }
