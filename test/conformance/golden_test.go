@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"testing"
 )
 
 // RecordEnv, when true, makes TestConformance write the real server's
@@ -74,4 +76,35 @@ func truthy(name string) bool {
 		return true
 	}
 	return false
+}
+
+// TestGoldenFilesNormalised checks that no golden file holds a value that
+// differs between runs: a scenario namespace or group, a server address, a
+// timestamp, a uid.
+func TestGoldenFilesNormalised(t *testing.T) {
+	leaks := []*regexp.Regexp{
+		regexp.MustCompile(`conf-[0-9a-f]{8}`),
+		regexp.MustCompile(`[gw][0-9a-f]{8}\.conformance`),
+		regexp.MustCompile(`127\.0\.0\.1`),
+		regexp.MustCompile(`[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}`),
+		regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`),
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < minScenarios {
+		t.Fatalf("%d golden files, want one per scenario (at least %d)", len(files), minScenarios)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, re := range leaks {
+			if m := re.Find(data); m != nil {
+				t.Errorf("%s holds %q, which differs between runs (%s)", f, m, re)
+			}
+		}
+	}
 }
