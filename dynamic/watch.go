@@ -35,7 +35,7 @@ func (h *ResourceHandle) Watch(ctx context.Context, opts metav1.ListOptions) (wa
 func (h *ResourceHandle) WatchMetadata(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 	opts.Watch = true
 	c := call{verb: "watch metadata", method: http.MethodGet, query: rest.ListQuery(opts), accept: acceptMetadata}
-	return h.watch(ctx, c, viewEvents(func(m *metav1.PartialObjectMetadata) metav1.TypeMeta { return m.TypeMeta }, "PartialObjectMetadata"))
+	return h.watch(ctx, c, viewEvents[metav1.PartialObjectMetadata]("PartialObjectMetadata"))
 }
 
 // WatchTable is Watch with each event's object rendered by the server as a
@@ -49,23 +49,23 @@ func (h *ResourceHandle) WatchTable(ctx context.Context, opts metav1.ListOptions
 	q := rest.ListQuery(opts)
 	addIncludeObject(q, tableOpts)
 	c := call{verb: "watch table", method: http.MethodGet, query: q, accept: acceptTable}
-	return h.watch(ctx, c, viewEvents(func(t *metav1.Table) metav1.TypeMeta { return t.TypeMeta }, "Table"))
+	return h.watch(ctx, c, viewEvents[metav1.Table]("Table"))
 }
 
 // viewEvents returns a watch event reader whose objects are meta.k8s.io
-// views of kind want, decoded into *T; typeMeta reads a decoded view's kind.
+// views of kind want, decoded into *T.
 func viewEvents[T any, PT interface {
 	*T
 	runtime.Object
-}](typeMeta func(PT) metav1.TypeMeta, want string) func(io.Reader) func() (watch.Event, error) {
+}](want string) func(io.Reader) func() (watch.Event, error) {
 	return func(r io.Reader) func() (watch.Event, error) {
 		return newEventReaderOf(r, func(raw []byte) (runtime.Object, error) {
 			v := PT(new(T))
 			if err := json.Unmarshal(raw, v); err != nil {
 				return nil, err
 			}
-			if tm := typeMeta(v); tm.Kind != want || tm.APIVersion != "meta.k8s.io/v1" {
-				return nil, fmt.Errorf("the server sent %s %s, not meta.k8s.io/v1 %s (it cannot render this view)", tm.APIVersion, tm.Kind, want)
+			if gvk := v.GetObjectKind().GroupVersionKind(); gvk.Kind != want || gvk.GroupVersion().String() != "meta.k8s.io/v1" {
+				return nil, fmt.Errorf("the server sent %s %s, not meta.k8s.io/v1 %s (it cannot render this view)", gvk.GroupVersion(), gvk.Kind, want)
 			}
 			return v, nil
 		})

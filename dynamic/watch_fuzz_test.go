@@ -20,7 +20,7 @@ func FuzzWatchStream(f *testing.F) {
 		`{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","code":410,"reason":"Expired"}}`))
 	f.Add([]byte(`{"type":"BOOKMARK","object":{"apiVersion":"meta.k8s.io/v1","kind":"PartialObjectMetadata","metadata":{"resourceVersion":"9"}}}garbage`))
 	f.Add([]byte(`{"type":"MODIFIED","object":{"kind":"X","apiVersion":"v1","data":"` + string(bytes.Repeat([]byte("y"), 600)) + `"}}`))
-	meta := viewEvents(func(m *metav1.PartialObjectMetadata) metav1.TypeMeta { return m.TypeMeta }, "PartialObjectMetadata")
+	meta := viewEvents[metav1.PartialObjectMetadata]("PartialObjectMetadata")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, newReader := range []func(io.Reader) func() (watch.Event, error){newEventReader, meta} {
 			body := &eventBody{r: bytes.NewReader(data), max: 512}
