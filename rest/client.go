@@ -25,9 +25,10 @@ type Client struct {
 	warnings   WarningHandler
 	userAgent  string
 	maxRetries int
-	maxBody    int64     // -1: none
-	maxEvent   int64     // -1: none
-	sleep      sleepFunc // waits between retries; a seam for tests
+	maxBody    int64      // -1: none
+	maxEvent   int64      // -1: none
+	sleep      sleepFunc  // waits between retries; a seam for tests
+	cbor       *cborState // what the server has shown of CBOR (shared by copies)
 }
 
 // Request is one API request. Build Path with [ResourcePath.Build] or
@@ -44,6 +45,15 @@ type Request struct {
 	// waits: discovery of a group-version served by an aggregated
 	// APIService whose backend is gone answers 503 until it is back.
 	NoRetry5xx bool
+	// JSONFallback goes with a CBOR Body (Content-Type application/cbor or
+	// application/apply-patch+cbor) and returns the same body as JSON with
+	// its Content-Type. When the server answers the CBOR body with 415
+	// Unsupported Media Type, Do remembers that this server takes no CBOR
+	// bodies ([Client.CBORBodies] reports false from then on) and sends the
+	// request once more with the fallback; a later request with a CBOR
+	// body and a fallback goes as JSON at once. Without a fallback the 415
+	// is returned.
+	JSONFallback func() (body []byte, contentType string, err error)
 }
 
 // Response is an open response with status < 400 (including 304 Not
@@ -84,6 +94,7 @@ func NewClient(cfg *Config) (*Client, error) {
 		maxBody:    limitValue(cfg.MaxResponseBytes, DefaultMaxResponseBytes),
 		maxEvent:   limitValue(cfg.MaxEventBytes, DefaultMaxEventBytes),
 		sleep:      sleepCtx,
+		cbor:       &cborState{},
 	}
 	if c.warnings == nil {
 		c.warnings = NewWarningWriter(nil, true)
@@ -185,7 +196,14 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 
 // send is the retry loop: the one place requests are retried.
 func (c *Client) send(ctx context.Context, method string, u *url.URL, req *Request) (*http.Response, error) {
-	reauthed := false
+	reauthed, fellBack := false, false
+	if c.cbor.refused.Load() && req.JSONFallback != nil && isCBORBody(req.Header.Get("Content-Type")) {
+		r, err := withJSONBody(req)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", method, req.Path, err)
+		}
+		req, fellBack = r, true
+	}
 	for attempt := 0; ; attempt++ {
 		if err := c.limiter.wait(ctx); err != nil {
 			return nil, fmt.Errorf("%s %s: waiting for the client-side rate limiter: %w", method, req.Path, err)
@@ -206,8 +224,19 @@ func (c *Client) send(ctx context.Context, method string, u *url.URL, req *Reque
 			return nil, fmt.Errorf("%s %s on %s: %w", method, req.Path, u.Host, err)
 		}
 		handleWarnings(c.warnings, resp.Header)
+		c.noteResponse(resp)
 		if resp.StatusCode < 400 {
 			return resp, nil
+		}
+		if c.unsupportedCBOR(hreq, resp) && req.JSONFallback != nil && !fellBack {
+			drain(resp.Body)
+			r, err := withJSONBody(req)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s on %s: HTTP 415 to a CBOR body: %w", method, req.Path, u.Host, err)
+			}
+			req, fellBack = r, true
+			attempt--
+			continue
 		}
 		if resp.StatusCode == http.StatusUnauthorized && !reauthed && c.auth != nil && c.auth.unauthorized(ctx, authz) {
 			reauthed = true

@@ -30,7 +30,11 @@ const snippetLen = 256
 // method, URL path, HTTP status and a truncated, sanitised body snippet.
 func decodeError(method, path string, resp *http.Response) error {
 	body, readErr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	if st, ok := decodeStatus(body); ok {
+	st, ok := decodeStatus(body)
+	if !ok {
+		st, ok = decodeCBORStatus(body)
+	}
+	if ok {
 		if st.Code == 0 {
 			st.Code = int32(resp.StatusCode)
 		}
@@ -52,7 +56,7 @@ func decodeError(method, path string, resp *http.Response) error {
 		}
 		msg += fmt.Sprintf(" (%s, not a Status): %s", ct, Snippet(body, snippetLen))
 	}
-	st := metav1.Status{
+	st = metav1.Status{
 		Status:  metav1.StatusFailure,
 		Code:    int32(resp.StatusCode),
 		Reason:  reasonForCode(resp.StatusCode),
