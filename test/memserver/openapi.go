@@ -89,7 +89,11 @@ func (s *Server) crdOpenAPI(gv schema.GroupVersion) []byte {
 		return nil
 	}
 	schemas := map[string]*spec.Schema{}
+	paths := map[string]any{}
 	for _, r := range rs {
+		for p, ops := range crdPaths(r) {
+			paths[p] = ops
+		}
 		root, models := r.crd.schemaWithMeta(s.surface)
 		if root == nil {
 			continue
@@ -97,13 +101,48 @@ func (s *Server) crdOpenAPI(gv schema.GroupVersion) []byte {
 		for k, v := range models {
 			schemas[k] = v
 		}
+		list := &spec.Schema{}
+		list.Type = spec.StringOrArray{"object"}
+		list.Required = []string{"items"}
+		list.Properties = map[string]spec.Schema{
+			"apiVersion": *spec.StringProperty(),
+			"items":      *spec.ArrayProperty(spec.RefSchema("#/components/schemas/" + crdModelName(r.gvk()))),
+			"kind":       *spec.StringProperty(),
+			"metadata":   *spec.RefSchema("#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta"),
+		}
+		lgvk := r.gvr.GroupVersion().WithKind(r.crd.listKind)
+		list.Extensions = spec.Extensions{"x-kubernetes-group-version-kind": []any{map[string]any{"group": lgvk.Group, "version": lgvk.Version, "kind": lgvk.Kind}}}
+		schemas[crdModelName(lgvk)] = list
+		if r.scale != nil {
+			if g, err := s.surface.schemasFor(scaleGVK.GroupVersion()); err == nil {
+				for _, n := range []string{"io.k8s.api.autoscaling.v1.Scale", "io.k8s.api.autoscaling.v1.ScaleSpec", "io.k8s.api.autoscaling.v1.ScaleStatus"} {
+					if m := g.models[n]; m != nil {
+						schemas[n] = m
+					}
+				}
+			}
+		}
+	}
+	for _, name := range []string{"io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta", "io.k8s.apimachinery.pkg.apis.meta.v1.Status", "io.k8s.apimachinery.pkg.apis.meta.v1.StatusDetails", "io.k8s.apimachinery.pkg.apis.meta.v1.StatusCause", "io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions", "io.k8s.apimachinery.pkg.apis.meta.v1.Preconditions", "io.k8s.apimachinery.pkg.apis.meta.v1.Patch"} {
+		if m := s.coreModel(name); m != nil {
+			schemas[name] = m
+		}
 	}
 	doc := map[string]any{
 		"openapi":    "3.0.0",
 		"info":       map[string]any{"title": "Kubernetes CRD Swagger", "version": "v0.1.0"},
-		"paths":      map[string]any{},
+		"paths":      paths,
 		"components": map[string]any{"schemas": schemas},
 	}
 	b, _ := json.Marshal(doc)
 	return b
+}
+
+// coreModel is a model of the recorded core/v1 document, or nil.
+func (s *Server) coreModel(name string) *spec.Schema {
+	g, err := s.surface.schemasFor(schema.GroupVersion{Version: "v1"})
+	if err != nil {
+		return nil
+	}
+	return g.models[name]
 }
