@@ -92,34 +92,33 @@ func (e expectation) empty() bool {
 
 // unmet lists, sorted, what idx does not yet show as e wants it.
 func (e expectation) unmet(idx *restmapper.Index) []string {
-	var out []string
-	for r := range e.present {
-		if _, err := idx.Resolve(resourceString(r)); err != nil {
-			out = append(out, "resource "+resourceString(r)+" not served yet")
-		}
-	}
-	for r := range e.absent {
-		if _, err := idx.Resolve(resourceString(r)); err == nil {
-			out = append(out, "resource "+resourceString(r)+" still served")
-		}
-	}
 	listed := map[string]bool{}
 	for _, g := range idx.Groups() {
 		for _, v := range g.Versions {
 			listed[v.GroupVersion] = true
 		}
 	}
-	for gv := range e.gvPresent {
-		if !listed[gv] {
-			out = append(out, "group-version "+gv+" not listed yet")
-		}
-	}
-	for gv := range e.gvAbsent {
-		if listed[gv] {
-			out = append(out, "group-version "+gv+" still listed")
-		}
-	}
+	served := func(r schema.GroupVersionResource) bool { _, err := idx.Resolve(resourceString(r)); return err == nil }
+	out := append(missing(e.present, e.absent, served, resourceString, "resource %s not served yet", "resource %s still served"),
+		missing(e.gvPresent, e.gvAbsent, func(gv string) bool { return listed[gv] }, func(gv string) string { return gv },
+			"group-version %s not listed yet", "group-version %s still listed")...)
 	sort.Strings(out)
+	return out
+}
+
+// missing lists what has does not show as present and absent want.
+func missing[K comparable](present, absent map[K]bool, has func(K) bool, name func(K) string, notYet, still string) []string {
+	var out []string
+	for k := range present {
+		if !has(k) {
+			out = append(out, fmt.Sprintf(notYet, name(k)))
+		}
+	}
+	for k := range absent {
+		if has(k) {
+			out = append(out, fmt.Sprintf(still, name(k)))
+		}
+	}
 	return out
 }
 

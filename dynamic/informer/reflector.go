@@ -114,7 +114,7 @@ func (i *Informer[T]) apply(t watch.EventType, obj T, listed bool) {
 	} else {
 		old, existed, err := i.store.putLocked(obj)
 		if err != nil {
-			i.logDropLocked(err)
+			i.logDrop(err)
 		}
 		n = notification[T]{kind: noteAdd, obj: obj, initial: !i.synced}
 		if existed {
@@ -125,13 +125,9 @@ func (i *Informer[T]) apply(t watch.EventType, obj T, listed bool) {
 	i.notifyLocked(n)
 }
 
+// logDrop says an object was not cached as it came (it reads only what
+// never changes: no lock).
 func (i *Informer[T]) logDrop(err error) {
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	i.logDropLocked(err)
-}
-
-func (i *Informer[T]) logDropLocked(err error) {
 	if i.opts.Logger != nil {
 		i.opts.Logger.Warn("informer: object not cached as it came", "resource", i.what(), "err", err)
 	}
