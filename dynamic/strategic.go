@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -16,6 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/kubedyn/kubedyn/dynamic/internal/pause"
 	"github.com/kubedyn/kubedyn/patch"
 )
 
@@ -28,7 +28,8 @@ type SchemaSource interface {
 
 // maxConflictRetries bounds how often a locally computed strategic merge is
 // recomputed after another writer changed the object first; between tries
-// it waits conflictBackoff times the try's number, with jitter.
+// it waits the shared jittered backoff (package pause) from
+// conflictBackoff, doubling up to ten times it.
 const (
 	maxConflictRetries = 10
 	conflictBackoff    = 10 * time.Millisecond
@@ -92,14 +93,10 @@ func (h *ResourceHandle) patchStrategicLocally(ctx context.Context, c call, opts
 	_ = json.Unmarshal(c.body, &pin)             // Parse has checked it is a JSON object
 	pinned := pin.Metadata.ResourceVersion != "" // the caller's own precondition: never retried
 	var lastErr error
+	b := pause.Backoff{First: conflictBackoff, Max: 10 * conflictBackoff}
 	for try := range maxConflictRetries {
-		if try > 0 {
-			d := time.Duration(try)*conflictBackoff + rand.N(conflictBackoff)
-			select {
-			case <-time.After(d):
-			case <-ctx.Done():
-				return nil, h.errorf(c, "%w (after %v)", ctx.Err(), lastErr)
-			}
+		if try > 0 && !b.Sleep(ctx) {
+			return nil, h.errorf(c, "%w (after %v)", ctx.Err(), lastErr)
 		}
 		live, err := h.Get(ctx, c.name, metav1.GetOptions{}, c.subresource...)
 		if err != nil {
