@@ -106,6 +106,7 @@ var (
 	timeRE      = regexp.MustCompile(`[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z`)
 	embeddedRV  = regexp.MustCompile(`(resourceVersion\\*"\s*:\s*\\*")([0-9]+)`)
 	placeholder = regexp.MustCompile(`^rv-[0-9]+$`)
+	secondsRE   = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$`)
 	uuidRE      = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 )
 
@@ -244,13 +245,20 @@ func (n *normaliser) walk(v any, key string) any {
 		for i, e := range t {
 			t[i] = n.walk(e, key)
 		}
+		if key == "managedFields" {
+			sortManagedFields(t)
+		}
 		return t
 	case string:
 		switch {
 		case t == "":
 			return t
+		case key == "uid" && !uuidRE.MatchString(t):
+			return "<not a uuid: " + t + ">"
 		case key == "uid":
 			return n.uids[t]
+		case timeKeys[key] && !secondsRE.MatchString(t):
+			return "<not RFC 3339 in seconds: " + t + ">"
 		case timeKeys[key]:
 			return "<time>"
 		case key == "continue":
@@ -298,6 +306,22 @@ func (n *normaliser) str(s string, message bool) string {
 		}
 		return w
 	})
+}
+
+// sortManagedFields orders managedFields entries by manager, operation,
+// subresource and apiVersion: the server orders entries of the same second
+// as it pleases, and the entries are a set.
+func sortManagedFields(entries []any) {
+	key := func(e any) string {
+		m, _ := e.(map[string]any)
+		var parts []string
+		for _, k := range []string{"manager", "operation", "subresource", "apiVersion"} {
+			s, _ := m[k].(string)
+			parts = append(parts, s)
+		}
+		return strings.Join(parts, "\x00")
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return key(entries[i]) < key(entries[j]) })
 }
 
 func sortedKeys(m map[string]any) []string {

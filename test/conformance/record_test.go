@@ -23,9 +23,9 @@ func TestNormalise(t *testing.T) {
 	}{{
 		name: "resourceVersions are ranked, uids numbered by first sight",
 		in: Record{Steps: []Step{
-			{Op: "create", Value: js(`{"metadata":{"name":"b","uid":"u-b","resourceVersion":"900","namespace":"conf-1234"}}`)},
-			{Op: "create", Value: js(`{"metadata":{"name":"a","uid":"u-a","resourceVersion":"100"}}`)},
-			{Op: "get", Value: js(`{"metadata":{"name":"b","uid":"u-b","resourceVersion":"900"}}`)},
+			{Op: "create", Value: js(`{"metadata":{"name":"b","uid":"0000000b-0000-4000-8000-000000000000","resourceVersion":"900","namespace":"conf-1234"}}`)},
+			{Op: "create", Value: js(`{"metadata":{"name":"a","uid":"0000000a-0000-4000-8000-000000000000","resourceVersion":"100"}}`)},
+			{Op: "get", Value: js(`{"metadata":{"name":"b","uid":"0000000b-0000-4000-8000-000000000000","resourceVersion":"900"}}`)},
 		}},
 		want: Record{Steps: []Step{
 			{Op: "create", Value: js(`{"metadata":{"name":"b","uid":"uid-1","resourceVersion":"rv-2","namespace":"NS"}}`)},
@@ -54,6 +54,10 @@ func TestNormalise(t *testing.T) {
 			{Op: "create", Value: js(`{"metadata":{"name":"a","resourceVersion":"rv-1"}}`)},
 			{Op: "patch", Error: &Status{Code: 422, Message: `invalid: {\"resourceVersion\":\"rv-1\",\"creationTimestamp\":\"<time>\"} {"resourceVersion":"<rv>"}`}},
 		}},
+	}, {
+		name: "uids that are no UUIDs and times that are not RFC 3339 in seconds show",
+		in:   Record{Steps: []Step{{Op: "get", Value: js(`{"metadata":{"name":"a","uid":"7","creationTimestamp":"2026-01-01T00:00:00.5Z"}}`)}}},
+		want: Record{Steps: []Step{{Op: "get", Value: js(`{"metadata":{"name":"a","uid":"<not a uuid: 7>","creationTimestamp":"<not RFC 3339 in seconds: 2026-01-01T00:00:00.5Z>"}}`)}}},
 	}, {
 		name: "masked digits",
 		in:   Record{Steps: []Step{{Op: "list", Error: &Status{Code: 504, Message: "Too large resource version: 1000123, current: 123"}, maskDigits: true}}},
