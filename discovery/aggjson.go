@@ -25,22 +25,23 @@ type aggDecoder struct {
 // strings of l share body's memory: body must not be modified afterwards
 // (a fetched document never is).
 func unmarshalAggregated(body []byte, l *groupDiscoveryList) error {
-	r := &aggDecoder{jsonReader: jsonReader{s: bytesString(body)}}
+	r := &aggDecoder{jsonReader: newJSONReader(body)}
 	if err := r.groupDiscoveryList(l); err != nil {
 		return err
 	}
-	return r.end()
+	return r.End()
 }
 
 func (r *aggDecoder) groupDiscoveryList(l *groupDiscoveryList) error {
-	switch r.next() {
+	switch r.Peek() {
 	case 'n':
-		return r.literal("null")
+		_, err := r.Null()
+		return err
 	case '{':
 	default:
 		return r.typeError("APIGroupDiscoveryList")
 	}
-	return r.object(func(key string) error {
+	return r.Object(func(key string) error {
 		switch field(key, "kind", "apiVersion", "items") {
 		case "kind":
 			return r.stringField(&l.Kind, "APIGroupDiscoveryList.kind")
@@ -49,52 +50,52 @@ func (r *aggDecoder) groupDiscoveryList(l *groupDiscoveryList) error {
 		case "items":
 			return decodeSlab(&r.jsonReader, &l.Items, &r.items, "APIGroupDiscoveryList.items", r.groupDiscovery)
 		}
-		return r.skip()
+		return r.Skip()
 	})
 }
 
 func (r *aggDecoder) groupDiscovery(g *groupDiscovery) error {
-	if null, err := r.null(); null || err != nil {
+	if null, err := r.Null(); null || err != nil {
 		return err
 	}
-	if r.next() != '{' {
+	if r.Peek() != '{' {
 		return r.typeError("APIGroupDiscovery")
 	}
-	return r.object(func(key string) error {
+	return r.Object(func(key string) error {
 		switch field(key, "metadata", "versions") {
 		case "metadata":
 			return r.metadata(&g.Metadata.Name)
 		case "versions":
 			return decodeSlab(&r.jsonReader, &g.Versions, &r.versions, "APIGroupDiscovery.versions", r.versionDiscovery)
 		}
-		return r.skip()
+		return r.Skip()
 	})
 }
 
 // metadata decodes an ObjectMeta keeping its name.
 func (r *aggDecoder) metadata(name *string) error {
-	if null, err := r.null(); null || err != nil {
+	if null, err := r.Null(); null || err != nil {
 		return err
 	}
-	if r.next() != '{' {
+	if r.Peek() != '{' {
 		return r.typeError("metadata")
 	}
-	return r.object(func(key string) error {
+	return r.Object(func(key string) error {
 		if field(key, "name") != "" {
 			return r.stringField(name, "metadata.name")
 		}
-		return r.skip()
+		return r.Skip()
 	})
 }
 
 func (r *aggDecoder) versionDiscovery(v *versionDiscovery) error {
-	if null, err := r.null(); null || err != nil {
+	if null, err := r.Null(); null || err != nil {
 		return err
 	}
-	if r.next() != '{' {
+	if r.Peek() != '{' {
 		return r.typeError("APIVersionDiscovery")
 	}
-	return r.object(func(key string) error {
+	return r.Object(func(key string) error {
 		switch field(key, "version", "resources", "freshness") {
 		case "version":
 			return r.stringField(&v.Version, "APIVersionDiscovery.version")
@@ -103,18 +104,18 @@ func (r *aggDecoder) versionDiscovery(v *versionDiscovery) error {
 		case "freshness":
 			return r.stringField(&v.Freshness, "APIVersionDiscovery.freshness")
 		}
-		return r.skip()
+		return r.Skip()
 	})
 }
 
 func (r *aggDecoder) resourceDiscovery(res *resourceDiscovery) error {
-	if null, err := r.null(); null || err != nil {
+	if null, err := r.Null(); null || err != nil {
 		return err
 	}
-	if r.next() != '{' {
+	if r.Peek() != '{' {
 		return r.typeError("APIResourceDiscovery")
 	}
-	return r.object(func(key string) error {
+	return r.Object(func(key string) error {
 		switch field(key, "resource", "responseKind", "scope", "singularResource", "verbs", "shortNames", "categories", "subresources") {
 		case "resource":
 			return r.stringField(&res.Resource, "APIResourceDiscovery.resource")
@@ -133,18 +134,18 @@ func (r *aggDecoder) resourceDiscovery(res *resourceDiscovery) error {
 		case "subresources":
 			return decodeSlab(&r.jsonReader, &res.Subresources, &r.subs, "APIResourceDiscovery.subresources", r.subresourceDiscovery)
 		}
-		return r.skip()
+		return r.Skip()
 	})
 }
 
 func (r *aggDecoder) subresourceDiscovery(s *subresourceDiscovery) error {
-	if null, err := r.null(); null || err != nil {
+	if null, err := r.Null(); null || err != nil {
 		return err
 	}
-	if r.next() != '{' {
+	if r.Peek() != '{' {
 		return r.typeError("APISubresourceDiscovery")
 	}
-	return r.object(func(key string) error {
+	return r.Object(func(key string) error {
 		switch field(key, "subresource", "responseKind", "verbs") {
 		case "subresource":
 			return r.stringField(&s.Subresource, "APISubresourceDiscovery.subresource")
@@ -153,17 +154,18 @@ func (r *aggDecoder) subresourceDiscovery(s *subresourceDiscovery) error {
 		case "verbs":
 			return r.stringSlice(&s.Verbs, "APISubresourceDiscovery.verbs")
 		}
-		return r.skip()
+		return r.Skip()
 	})
 }
 
 // gvk decodes a *GroupVersionKind: null sets nil, an object is decoded into
 // the existing value (a repeated key merges, as with encoding/json).
 func (r *aggDecoder) gvk(dst **metav1.GroupVersionKind) error {
-	switch r.next() {
+	switch r.Peek() {
 	case 'n':
 		*dst = nil
-		return r.literal("null")
+		_, err := r.Null()
+		return err
 	case '{':
 	default:
 		return r.typeError("responseKind")
@@ -175,7 +177,7 @@ func (r *aggDecoder) gvk(dst **metav1.GroupVersionKind) error {
 		*dst, r.kinds = &r.kinds[0], r.kinds[1:]
 	}
 	k := *dst
-	return r.object(func(key string) error {
+	return r.Object(func(key string) error {
 		switch field(key, "group", "version", "kind") {
 		case "group":
 			return r.stringField(&k.Group, "responseKind.group")
@@ -184,6 +186,6 @@ func (r *aggDecoder) gvk(dst **metav1.GroupVersionKind) error {
 		case "kind":
 			return r.stringField(&k.Kind, "responseKind.kind")
 		}
-		return r.skip()
+		return r.Skip()
 	})
 }

@@ -3,10 +3,12 @@ package discovery
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 
 	"github.com/kubedyn/kubedyn/rest"
+	"github.com/kubedyn/kubedyn/unstructured"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
@@ -79,6 +81,10 @@ func explainJSON(body []byte, err error) error {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return fmt.Errorf("empty body")
+	}
+	var se *unstructured.SyntaxError
+	if errors.As(err, &se) { // without its "unstructured:" prefix
+		err = fmt.Errorf("%s at offset %d", se.Msg, se.Offset)
 	}
 	return fmt.Errorf("invalid JSON (%v): %s", err, rest.Snippet(body, 120))
 }

@@ -18,9 +18,12 @@
 // force the transport to dial more connections). Mode Aggregated and Legacy
 // force one path; Legacy skips the aggregated attempt entirely.
 //
-// Aggregated documents are decoded in one pass by a hand-written decoder
-// that gives exactly what encoding/json gives (held so by differential tests
-// and a fuzz target), several times faster, and converted into the legacy
+// Aggregated documents (and legacy resource lists) are decoded in one pass
+// by hand-written decoders on the module's one JSON tokenizer,
+// unstructured.Tokenizer, that give exactly what encoding/json gives (held
+// so by differential tests and fuzz targets), several times faster; strings
+// share the fetched document's memory. Aggregated documents are kept for
+// the run's Snapshot (see Capabilities below) and converted into the legacy
 // shapes with each subresource listed after its resource as legacy
 // discovery lists it ("deployments/status", "deployments/scale" with kind
 // autoscaling/v1 Scale, "pods/eviction"). The two paths then differ only in ways

@@ -2,7 +2,6 @@ package discovery
 
 import (
 	"strings"
-	"unsafe"
 )
 
 // The typed helpers of the hand-written decoders: fields, arrays and the
@@ -10,28 +9,28 @@ import (
 
 // stringField decodes a string value into dst; null leaves dst as it is.
 func (r *jsonReader) stringField(dst *string, what string) error {
-	switch r.next() {
+	switch r.Peek() {
 	case '"':
-		v, err := r.str()
+		v, err := r.String()
 		*dst = v
 		return err
 	case 'n':
-		return r.literal("null")
+		_, err := r.Null()
+		return err
 	}
 	return r.typeError(what)
 }
 
 // boolField decodes a bool value into dst; null leaves dst as it is.
 func (r *jsonReader) boolField(dst *bool, what string) error {
-	switch r.next() {
-	case 't':
-		*dst = true
-		return r.literal("true")
-	case 'f':
-		*dst = false
-		return r.literal("false")
+	switch r.Peek() {
+	case 't', 'f':
+		v, err := r.Bool()
+		*dst = v
+		return err
 	case 'n':
-		return r.literal("null")
+		_, err := r.Null()
+		return err
 	}
 	return r.typeError(what)
 }
@@ -41,15 +40,16 @@ func (r *jsonReader) boolField(dst *bool, what string) error {
 // to the array's length, an empty array gives an empty non-nil slice and
 // null gives nil.
 func decodeSlice[T any](r *jsonReader, dst *[]T, what string, elem func(*T) error) error {
-	switch r.next() {
+	switch r.Peek() {
 	case 'n':
 		*dst = nil
-		return r.literal("null")
+		_, err := r.Null()
+		return err
 	case '[':
 	default:
 		return r.typeError(what)
 	}
-	n, err := r.array(func(i int) error {
+	n, err := r.Array(func(i int) error {
 		if i >= len(*dst) {
 			var zero T
 			*dst = append(*dst, zero)
@@ -93,11 +93,11 @@ func (s *slab[T]) cut(n int) []T {
 // copied into a slice cut from its arena; anything else goes through
 // decodeSlice. Arrays of one element type must not nest.
 func decodeSlab[T any](r *jsonReader, dst *[]T, sl *slab[T], what string, elem func(*T) error) error {
-	if len(*dst) > 0 || r.next() != '[' {
+	if len(*dst) > 0 || r.Peek() != '[' {
 		return decodeSlice(r, dst, what, elem)
 	}
 	start := len(sl.scratch)
-	n, err := r.array(func(int) error {
+	n, err := r.Array(func(int) error {
 		var zero T
 		sl.scratch = append(sl.scratch, zero)
 		return elem(&sl.scratch[len(sl.scratch)-1])
@@ -137,14 +137,4 @@ func field(key string, names ...string) string {
 		}
 	}
 	return ""
-}
-
-// bytesString returns b as a string without copying. b must never be
-// modified afterwards: the decoders use it on fetched documents, which
-// are read once and then only read.
-func bytesString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
 }

@@ -18,22 +18,23 @@ type legacyDecoder struct {
 // unmarshalResourceList decodes body into l as json.Unmarshal would. The
 // strings of l share body's memory: body must not be modified afterwards.
 func unmarshalResourceList(body []byte, l *metav1.APIResourceList) error {
-	r := &legacyDecoder{jsonReader: jsonReader{s: bytesString(body)}}
+	r := &legacyDecoder{jsonReader: newJSONReader(body)}
 	if err := r.resourceList(l); err != nil {
 		return err
 	}
-	return r.end()
+	return r.End()
 }
 
 func (r *legacyDecoder) resourceList(l *metav1.APIResourceList) error {
-	switch r.next() {
+	switch r.Peek() {
 	case 'n':
-		return r.literal("null")
+		_, err := r.Null()
+		return err
 	case '{':
 	default:
 		return r.typeError("APIResourceList")
 	}
-	return r.object(func(key string) error {
+	return r.Object(func(key string) error {
 		switch field(key, "kind", "apiVersion", "groupVersion", "resources") {
 		case "kind":
 			return r.stringField(&l.Kind, "APIResourceList.kind")
@@ -44,18 +45,18 @@ func (r *legacyDecoder) resourceList(l *metav1.APIResourceList) error {
 		case "resources":
 			return decodeSlab(&r.jsonReader, &l.APIResources, &r.res, "APIResourceList.resources", r.resource)
 		}
-		return r.skip()
+		return r.Skip()
 	})
 }
 
 func (r *legacyDecoder) resource(res *metav1.APIResource) error {
-	if null, err := r.null(); null || err != nil {
+	if null, err := r.Null(); null || err != nil {
 		return err
 	}
-	if r.next() != '{' {
+	if r.Peek() != '{' {
 		return r.typeError("APIResource")
 	}
-	return r.object(func(key string) error {
+	return r.Object(func(key string) error {
 		switch field(key, "name", "singularName", "namespaced", "group", "version", "kind", "verbs", "shortNames", "categories", "storageVersionHash") {
 		case "name":
 			return r.stringField(&res.Name, "APIResource.name")
@@ -78,6 +79,6 @@ func (r *legacyDecoder) resource(res *metav1.APIResource) error {
 		case "storageVersionHash":
 			return r.stringField(&res.StorageVersionHash, "APIResource.storageVersionHash")
 		}
-		return r.skip()
+		return r.Skip()
 	})
 }

@@ -417,3 +417,33 @@ func ExampleLeanInPlace() {
 	fmt.Println(len(cache), len(cache[0].GetManagedFields()), err)
 	// Output: 1 0 <nil>
 }
+
+// A decoder of a fixed-shape document walks it with a Tokenizer, keeping
+// the members it knows and skipping the others.
+func ExampleTokenizer() {
+	doc := []byte(`{"name":"pods","verbs":["get","list"],"namespaced":true,"storageVersionHash":"x"}`)
+	t := unstructured.NewTokenizer(doc)
+	var name string
+	var verbs []string
+	err := t.Object(func(key string) error {
+		switch key {
+		case "name":
+			s, err := t.String()
+			name = s
+			return err
+		case "verbs":
+			_, err := t.Array(func(int) error {
+				s, err := t.String()
+				verbs = append(verbs, s)
+				return err
+			})
+			return err
+		}
+		return t.Skip()
+	})
+	if err == nil {
+		err = t.End()
+	}
+	fmt.Println(name, verbs, err)
+	// Output: pods [get list] <nil>
+}
