@@ -73,10 +73,15 @@ func (c *call) create() error {
 	if err := c.checkBodyNamespace(obj); err != nil {
 		return err
 	}
+	// Everything that does not depend on the store happens outside its
+	// lock, so parallel creates only serialise on the commit.
+	if err := c.prepareNew(obj, c.fieldManagerName(), nil, false); err != nil {
+		return err
+	}
 	st := c.s.store
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	out, err := c.createLocked(obj, c.fieldManagerName(), nil)
+	out, err := c.insertLocked(obj)
 	if err != nil {
 		return err
 	}
@@ -86,8 +91,19 @@ func (c *call) create() error {
 // createLocked stores obj as a new object. applied, when set, is the
 // server-side apply result to store instead of an Update-tracked obj.
 func (c *call) createLocked(obj object, manager string, applied object) ([]byte, error) {
+	if err := c.prepareNew(obj, manager, applied, true); err != nil {
+		return nil, err
+	}
+	return c.insertLocked(obj)
+}
+
+// prepareNew turns a create request's object into the object to store,
+// in the server's order: names, the namespace check (admission), decoding
+// (pruning, defaults), the field manager, the strategy, validation.
+// locked says whether the caller holds the store's lock.
+func (c *call) prepareNew(obj object, manager string, applied object, locked bool) error {
 	if rv := metaString(obj, "resourceVersion"); rv != "" {
-		return nil, errors.New("resourceVersion should not be set on objects to be created")
+		return errors.New("resourceVersion should not be set on objects to be created")
 	}
 	if metaString(obj, "name") == "" && metaString(obj, "generateName") != "" {
 		setMeta(obj, "name", metaString(obj, "generateName")+nameSuffix())
@@ -98,8 +114,15 @@ func (c *call) createLocked(obj object, manager string, applied object) ([]byte,
 	} else {
 		setMeta(obj, "namespace", nil)
 	}
-	if err := c.namespaceWritableLocked(); err != nil {
-		return nil, err
+	if !locked {
+		c.s.store.mu.RLock()
+	}
+	err := c.namespaceWritableLocked()
+	if !locked {
+		c.s.store.mu.RUnlock()
+	}
+	if err != nil {
+		return err
 	}
 	for _, f := range []string{"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink", "generation"} {
 		setMeta(obj, f, nil)
@@ -108,19 +131,26 @@ func (c *call) createLocked(obj object, manager string, applied object) ([]byte,
 	// type's strategy, so what the strategy sets is nobody's field.
 	if applied == nil {
 		if err := c.pruneUnknown(obj); err != nil {
-			return nil, err
+			return err
 		}
 		if err := c.trackUpdate(nil, obj, manager); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if err := c.s.prepareCreate(c.res, obj); err != nil {
-		return nil, err
+		return err
 	}
 	if err := c.validateMeta(obj); err != nil {
-		return nil, err
+		return err
 	}
-	if err := c.validateObject(obj, nil); err != nil {
+	return c.validateObject(obj, nil)
+}
+
+// insertLocked commits a prepared new object: the namespace (again, it may
+// have gone meanwhile), the name's uniqueness, uid, timestamps and
+// resourceVersion.
+func (c *call) insertLocked(obj object) ([]byte, error) {
+	if err := c.namespaceWritableLocked(); err != nil {
 		return nil, err
 	}
 	st := c.s.store
