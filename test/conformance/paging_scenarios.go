@@ -148,7 +148,7 @@ func pagingScenarios() []Scenario {
 			if len(rvs) == 1 {
 				n, _ := strconv.ParseUint(rvs[0], 10, 64)
 				future := strconv.FormatUint(n+1000000, 10)
-				r.names("NotOlderThan a future resourceVersion", r.cms(), metav1.ListOptions{ResourceVersion: future, ResourceVersionMatch: metav1.ResourceVersionMatchNotOlderThan})
+				r.names("NotOlderThan a future resourceVersion", r.t.NoRetry.Resource(cmGVR).Namespace(r.t.Namespace), metav1.ListOptions{ResourceVersion: future, ResourceVersionMatch: metav1.ResourceVersionMatchNotOlderThan})
 				r.maskDigits()
 			}
 		}),

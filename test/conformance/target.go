@@ -29,6 +29,8 @@ type Target struct {
 	Rest *rest.Client
 	Dyn  *dynamic.Client
 	Disc *discovery.Client
+	// NoRetry is a dynamic client that never retries.
+	NoRetry *dynamic.Client
 
 	shared   *Shared
 	warnings *warningSink
@@ -83,11 +85,15 @@ func (w *warningSink) drain() []string {
 }
 
 // NewTarget makes a Target for one scenario named name on s's server: its
-// clients (no retries, warnings collected), a fresh namespace and group.
+// clients (warnings collected), a fresh namespace and group.
+//
+// The clients retry as kubedyn does by default (a 429 with Retry-After —
+// kube-apiserver's answer while a watch cache starts over, after another
+// test compacted etcd —, a 5xx to a GET), so such transient answers do not
+// reach the records; NoRetry is for the scenarios about a 5xx.
 func (s *Shared) NewTarget(ctx context.Context, name string) (*Target, error) {
 	t := &Target{Server: s.Server, shared: s, warnings: &warningSink{}}
 	cfg := s.Config
-	cfg.MaxRetries = -1
 	cfg.WarningHandler = t.warnings
 	rc, err := rest.NewClient(&cfg)
 	if err != nil {
@@ -96,6 +102,14 @@ func (s *Shared) NewTarget(ctx context.Context, name string) (*Target, error) {
 	t.Rest = rc
 	t.Disc = discovery.New(rc, discovery.Options{})
 	if t.Dyn, err = dynamic.New(rc, dynamic.Options{}); err != nil {
+		return nil, fmt.Errorf("scenario %s on %s: dynamic client: %w", name, s.Server, err)
+	}
+	cfg.MaxRetries = -1
+	norc, err := rest.NewClient(&cfg)
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s on %s: client: %w", name, s.Server, err)
+	}
+	if t.NoRetry, err = dynamic.New(norc, dynamic.Options{}); err != nil {
 		return nil, fmt.Errorf("scenario %s on %s: dynamic client: %w", name, s.Server, err)
 	}
 	suffix := fmt.Sprintf("%08x", rand.Uint32())
