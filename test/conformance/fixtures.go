@@ -13,7 +13,6 @@ import (
 var (
 	crdGVR    = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
 	cmGVR     = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
-	secretGVR = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
 	nsGVR     = schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
 	deployGVR = schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}
 )

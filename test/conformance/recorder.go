@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -292,14 +290,4 @@ func (r *rec) ownCRD(crd *unstructured.Unstructured, version string) schema.Grou
 // wait polls cond (a setup step, not recorded).
 func (r *rec) wait(what string, cond func(context.Context) bool) {
 	r.setup(waitFor(r.ctx, what, func(ctx context.Context) (bool, error) { return cond(ctx), nil }))
-}
-
-// errNil is returned by scenarios that detect a broken precondition.
-var errNil = errors.New("unexpected nil object")
-
-func mustObj(u *unstructured.Unstructured, what string) error {
-	if u == nil {
-		return fmt.Errorf("%s: %w", what, errNil)
-	}
-	return nil
 }
