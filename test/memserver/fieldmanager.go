@@ -44,7 +44,7 @@ func (c *call) fieldManager() (*managedfields.FieldManager, error) {
 		return nil, apierrors.NewInternalError(err)
 	}
 	gvk := c.res.gvk()
-	fm, err := managedfields.NewDefaultCRDFieldManager(tc, versionConverter{}, nopDefaulter{}, creater{}, gvk, gvk.GroupVersion(), c.sub, resetFields(c.res, c.sub))
+	fm, err := managedfields.NewDefaultCRDFieldManager(tc, versionConverter{}, typeDefaulter{s: s, res: c.res}, creater{}, gvk, gvk.GroupVersion(), c.sub, resetFields(c.res, c.sub))
 	if err != nil {
 		return nil, apierrors.NewInternalError(err)
 	}

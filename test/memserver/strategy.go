@@ -24,6 +24,7 @@ func (c *call) pruneUnknown(obj object) error {
 		meta = m
 	}
 	w.walkRoot(obj, s, meta)
+	applyBuiltinDefaults(c.res, obj)
 	if c.res.crd == nil && c.res.groupResource() == namespacesGR {
 		setNamespaceNameLabel(obj)
 	}
