@@ -8,9 +8,10 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
-// FuzzDecoders feeds random bytes to the aggregated and legacy decoders and
-// the conversion: they may fail but never panic, and a decoded aggregated
-// list always converts to lists naming their group-version.
+// FuzzDecoders feeds random bytes to the aggregated and legacy decoders,
+// the conversion and the snapshot: they may fail but never panic, a decoded
+// aggregated list always converts to lists naming their group-version, and
+// a snapshot finds each of its resources.
 func FuzzDecoders(f *testing.F) {
 	if b, err := os.ReadFile("testdata/recorded.json"); err == nil {
 		var rec recording
@@ -38,12 +39,26 @@ func FuzzDecoders(f *testing.F) {
 			}
 			Normalize(r.groups, r.lists)
 			preferred(&r, true)
+			checkSnapshot(t, r.snapshot(), body)
 		}
 		var rl metav1.APIResourceList
-		_ = decodeLegacy(body, "APIResourceList", &rl)
+		if decodeLegacy(body, "APIResourceList", &rl) == nil {
+			checkSnapshot(t, buildSnapshot(nil, []*metav1.APIResourceList{&rl}), body)
+		}
 		var gl metav1.APIGroupList
 		_ = decodeLegacy(body, "APIGroupList", &gl)
 		_, _ = parseOpenAPIIndex(body, "fuzz")
 		_, _ = isAggregated(string(body))
 	})
+}
+
+// checkSnapshot fails unless every resource of s is found by its own
+// group-version-resource in a group-version s covers.
+func checkSnapshot(t *testing.T, s *Snapshot, body []byte) {
+	for _, c := range s.Resources() {
+		got, ok := s.Resource(c.GroupVersionResource())
+		if !ok || !s.Covers(c.GroupVersionResource().GroupVersion()) || got.Plural != c.Plural {
+			t.Fatalf("snapshot of %q: %v not found by its own name", body, c.GroupVersionResource())
+		}
+	}
 }
