@@ -71,7 +71,7 @@ func (c *call) applyCreateLocked(applied object, manager string, force bool) err
 	if err != nil {
 		return err
 	}
-	live := c.emptyObject()
+	live := c.emptyLive(false)
 	live.SetName(c.name)
 	if c.res.namespaced {
 		live.SetNamespace(c.ns)

@@ -95,9 +95,23 @@ func (c *call) trackUpdate(old, nu object, manager string) error {
 	return nil
 }
 
-// emptyObject is the live object of a create.
+// emptyObject is the live object of a create: for a built-in its typed
+// zero value (the struct fields a typed object always has), so that the
+// field manager does not count them as set by the creator.
 func (c *call) emptyObject() *unstructured.Unstructured {
+	return c.emptyLive(true)
+}
+
+// emptyLive is an empty object of the resource, its typed zero value when
+// typed is set.
+func (c *call) emptyLive(typed bool) *unstructured.Unstructured {
 	u := &unstructured.Unstructured{Object: object{}}
+	if typed && c.res.crd == nil {
+		if s, models := c.s.kindSchema(c.res); s != nil {
+			w := &schemaWalker{models: models, structs: true, zeros: true}
+			w.walkRoot(u.Object, s, nil)
+		}
+	}
 	u.SetGroupVersionKind(c.res.gvk())
 	return u
 }

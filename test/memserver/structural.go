@@ -17,6 +17,13 @@ type schemaWalker struct {
 	// dropNulls removes null values of non-nullable properties, as typed
 	// decoding (built-ins) and structural defaulting (custom resources) do.
 	dropNulls bool
+	// structs sets only the {} defaults: the non-pointer struct fields a
+	// typed round trip of a built-in always writes.
+	structs bool
+	// zeros also sets absent required properties to their type's zero
+	// value (null for lists): a typed zero value, for the field manager's
+	// empty live object.
+	zeros bool
 }
 
 // resolve follows $ref and a single-element allOf.
@@ -151,16 +158,29 @@ func (w *schemaWalker) walkObject(x object, s *spec.Schema, at string) {
 	w.defaults(x, s)
 }
 
-// defaults sets absent properties that have a default.
+// defaults sets absent properties that have a default, and walks into
+// what it set (defaults nest).
 func (w *schemaWalker) defaults(x object, s *spec.Schema) {
-	if !w.deflt {
+	if !w.deflt && !w.structs {
 		return
+	}
+	if w.zeros {
+		for _, k := range s.Required {
+			if _, ok := x[k]; !ok {
+				x[k] = w.zeroOf(s.Properties[k])
+			}
+		}
 	}
 	for k, ps := range s.Properties {
 		if _, ok := x[k]; ok || ps.Default == nil {
 			continue
 		}
-		x[k] = runtime.DeepCopyJSONValue(jsonValue(ps.Default))
+		if w.structs && !w.deflt {
+			if m, ok := ps.Default.(map[string]any); !ok || len(m) != 0 {
+				continue
+			}
+		}
+		x[k] = w.walk(runtime.DeepCopyJSONValue(jsonValue(ps.Default)), &ps, k)
 	}
 }
 
@@ -203,4 +223,25 @@ func (w *schemaWalker) resolveNullable(s *spec.Schema) bool {
 	}
 	r := w.resolve(s)
 	return r != nil && r.Nullable
+}
+
+// zeroOf is the JSON of a typed zero value of a property.
+func (w *schemaWalker) zeroOf(ps spec.Schema) any {
+	r := w.resolve(&ps)
+	if r == nil || len(r.Type) == 0 {
+		return nil
+	}
+	switch r.Type[0] {
+	case "string":
+		return ""
+	case "integer":
+		return int64(0)
+	case "boolean":
+		return false
+	case "object":
+		if len(r.Properties) > 0 {
+			return w.walk(object{}, r, "")
+		}
+	}
+	return nil
 }
