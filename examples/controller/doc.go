@@ -52,6 +52,10 @@
 // exits 0.
 //
 // Logs are structured (log/slog) on stderr, as text or JSON (--log-format).
+// With --metrics-bind-address it serves Prometheus metrics on /metrics,
+// translated from kubedyn's rest.Observer events (metrics.go); it is a
+// module of its own so that the library's users do not inherit the
+// Prometheus client.
 // See README.md for the flags and how to run it against the local control
 // plane.
 package main

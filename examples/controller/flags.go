@@ -42,6 +42,8 @@ type options struct {
 
 	logFormat string
 	logLevel  string
+
+	metricsAddr string // --metrics-bind-address; metricsOff serves none
 }
 
 // errHelp is returned by parseOptions for -h/--help: usage was printed.
@@ -80,6 +82,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.retryPeriod, "leader-elect-retry-period", 2*time.Second, "The wait between attempts to acquire or renew the Lease")
 	fs.StringVar(&o.logFormat, "log-format", "text", "Log format on stderr: text or json")
 	fs.StringVar(&o.logLevel, "log-level", "info", "Log level: debug, info, warn or error")
+	fs.StringVar(&o.metricsAddr, "metrics-bind-address", metricsOff, "Address (host:port) to serve Prometheus metrics on at /metrics, e.g. :8080 (\"0\": none)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -51,6 +51,12 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 		log.Error("cannot start", "err", err)
 		return exitError
 	}
+	stopMetrics, err := serveMetrics(o.metricsAddr, st.metrics, log)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		return exitError
+	}
+	defer stopMetrics()
 	if err := st.run(ctx); err != nil {
 		log.Error("stopped with an error", "err", err)
 		return exitError
@@ -74,6 +80,7 @@ type stack struct {
 	follower  *follow.Follower
 	bcast     *informer.Broadcaster
 	anyChange chan struct{} // a signal (buffer 1) after any group changed
+	metrics   *metrics      // the observer of every client above, for /metrics
 	// shutdown is the process's context: done on SIGINT/SIGTERM. Work
 	// stopped because it is done drains its queue; work stopped because
 	// leadership was lost does not.
@@ -88,6 +95,8 @@ func connect(o *options, log *slog.Logger) (*stack, error) {
 		return nil, err
 	}
 	cfg.UserAgent = "kubedyn-controller/v0 (kubedyn)"
+	m := newMetrics()
+	cfg.Observer = m
 	cfg.WarningHandler = rest.WarningHandlerFunc(func(w rest.Warning) {
 		log.Warn("server warning", "text", w.Text)
 	})
@@ -95,11 +104,12 @@ func connect(o *options, log *slog.Logger) (*stack, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", cfg.Host, err)
 	}
-	s := &stack{opts: o, log: log, cfg: cfg, bcast: informer.NewBroadcaster(), anyChange: make(chan struct{}, 1)}
+	s := &stack{opts: o, log: log, cfg: cfg, bcast: informer.NewBroadcaster(), anyChange: make(chan struct{}, 1), metrics: m}
 	s.disco = discovery.New(rc, discovery.Options{})
 	s.cached = discovery.NewCached(s.disco, discovery.CacheOptions{})
 	var warned sync.Map // each distinct warning of the mapper is logged once
 	s.mapper = restmapper.New(s.cached, restmapper.Options{
+		Observer: m,
 		Warn: func(msg string) {
 			if _, seen := warned.LoadOrStore(msg, true); !seen {
 				log.Warn("resource name", "warning", msg)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,8 +18,9 @@ import (
 // runTests is the project's whole test run: build and start one control plane,
 // then go vet, the unit and integration tests with -race (failing if
 // integration tests skipped, see testStep), a bounded fuzz run of
-// every fuzz target, and test/bench's interop tests, all against that one
-// server; stop it at the end, whatever happened; then the unit tests again
+// every fuzz target, test/bench's interop tests and, in a whole run, the
+// same steps for each example with its own go.mod (exampleModules), all
+// against that one server; stop it at the end, whatever happened; then the unit tests again
 // with the newest apimachinery (newerDepsStep). A whole run (no packages
 // named) then runs the compatibility smoke suite against 1.29 (smoke.go)
 // when $KUBEDYN_COMPAT_SMOKE asks for it.
@@ -77,14 +79,41 @@ func runSuites(ctx context.Context, opts cluster.Options, pkgs []string) ([]stri
 	}
 	step("vet", ".", append([]string{"vet"}, pkgs...)...)
 	if ctx.Err() == nil {
-		failed = append(failed, testStep(ctx, pkgs, append(os.Environ(), extra...))...)
+		failed = append(failed, testStep(ctx, ".", pkgs, append(os.Environ(), extra...))...)
 	}
-	fuzzSmoke(ctx, pkgs, step)
+	fuzzSmoke(ctx, ".", pkgs, step)
 	if _, err := os.Stat(filepath.Join("test", "bench", "go.mod")); err == nil {
 		step("bench vet", filepath.Join("test", "bench"), "vet", "./...")
 		step("bench interop tests", filepath.Join("test", "bench"), "test", "-count=1", "-run", "Interop|Equal", "./...")
 	}
+	if slices.Equal(pkgs, []string{"./..."}) {
+		for _, dir := range exampleModules {
+			failed = append(failed, exampleModuleSteps(ctx, dir, append(os.Environ(), extra...), step)...)
+		}
+	}
 	return failed, nil
+}
+
+// exampleModules are the examples with a go.mod of their own (so that the
+// library's users do not inherit their dependencies, such as the
+// controller's Prometheus client): a whole run checks them as it does the
+// main module.
+var exampleModules = []string{filepath.Join("examples", "controller")}
+
+// exampleModuleSteps runs go vet, the unit and integration tests with -race
+// (testStep's checks included) and the fuzz smoke runs of the module at dir,
+// and returns what failed.
+func exampleModuleSteps(ctx context.Context, dir string, env []string, step func(name, dir string, args ...string)) []string {
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+		return []string{fmt.Sprintf("%s: %v", dir, err)}
+	}
+	var failed []string
+	step(dir+" vet", dir, "vet", "./...")
+	if ctx.Err() == nil {
+		failed = append(failed, testStep(ctx, dir, []string{"./..."}, env)...)
+	}
+	fuzzSmoke(ctx, dir, []string{"./..."}, step)
+	return failed
 }
 
 // defaultFuzzTime is the -fuzztime of each target in the test run: a count
@@ -94,9 +123,9 @@ func runSuites(ctx context.Context, opts cluster.Options, pkgs []string) ([]stri
 // deadline to race.
 const defaultFuzzTime = "20000x"
 
-// fuzzSmoke runs every fuzz target for $KUBEDYN_FUZZTIME (default
-// defaultFuzzTime) each.
-func fuzzSmoke(ctx context.Context, pkgs []string, step func(name, dir string, args ...string)) {
+// fuzzSmoke runs every fuzz target of pkgs, in the module at dir, for
+// $KUBEDYN_FUZZTIME (default defaultFuzzTime) each.
+func fuzzSmoke(ctx context.Context, dir string, pkgs []string, step func(name, dir string, args ...string)) {
 	fuzztime := os.Getenv("KUBEDYN_FUZZTIME")
 	if fuzztime == "" {
 		fuzztime = defaultFuzzTime
@@ -105,11 +134,12 @@ func fuzzSmoke(ctx context.Context, pkgs []string, step func(name, dir string, a
 		return
 	}
 	cmd := exec.CommandContext(ctx, "go", append([]string{"test", "-list", "^Fuzz", "-run", "^$"}, pkgs...)...)
+	cmd.Dir = dir
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
-		step("list fuzz targets", ".", append([]string{"test", "-list", "^Fuzz", "-run", "^$"}, pkgs...)...)
+		step("list fuzz targets", dir, append([]string{"test", "-list", "^Fuzz", "-run", "^$"}, pkgs...)...)
 		return
 	}
 	// go test -list prints the names, then "ok  <package> <time>" per package.
@@ -122,7 +152,7 @@ func fuzzSmoke(ctx context.Context, pkgs []string, step func(name, dir string, a
 			names = append(names, f[0])
 		case len(f) >= 2 && f[0] == "ok":
 			for _, n := range names {
-				step("fuzz "+f[1]+"."+n, ".", "test", "-run=^$", "-fuzz=^"+n+"$", "-fuzztime="+fuzztime, f[1])
+				step("fuzz "+f[1]+"."+n, dir, "test", "-run=^$", "-fuzz=^"+n+"$", "-fuzztime="+fuzztime, f[1])
 			}
 			names = nil
 		}

@@ -22,26 +22,31 @@ import (
 // as go test's plain output, then checked: a test that cluster.Get skipped
 // for want of a control plane, or a package whose integration tests all
 // skipped, fails the step, so a broken switch cannot pass by skipping
-// everything. It returns what failed.
-func testStep(ctx context.Context, pkgs, env []string) []string {
+// everything. dir is the module's directory ("." for the main module). It
+// returns what failed.
+func testStep(ctx context.Context, dir string, pkgs, env []string) []string {
 	args := append([]string{"test", "-race", "-json", "-count=1", "-timeout=40m"}, pkgs...)
-	fmt.Fprintf(os.Stderr, "\n=== tests: go %s\n", strings.Join(args, " "))
-	tests, err := integrationTests(ctx, pkgs)
+	name := "tests"
+	if dir != "." {
+		name = dir + " tests"
+	}
+	fmt.Fprintf(os.Stderr, "\n=== %s: go %s\n", name, strings.Join(args, " "))
+	tests, err := integrationTests(ctx, dir, pkgs)
 	if err != nil {
-		return []string{"tests: " + err.Error()}
+		return []string{name + ": " + err.Error()}
 	}
 	log, err := os.CreateTemp("", "kubedyn-tests-*.json")
 	if err != nil {
-		return []string{"tests: " + err.Error()}
+		return []string{name + ": " + err.Error()}
 	}
 	defer log.Close()
-	s, runErr := runGoTestJSON(ctx, env, args, log)
+	s, runErr := runGoTestJSON(ctx, dir, env, args, log)
 	failed := integrationVerdict(s, tests)
 	for _, f := range failed {
 		fmt.Fprintf(os.Stderr, "kubedyn tests: %s\n", f)
 	}
 	if runErr != nil {
-		failed = append([]string{fmt.Sprintf("tests (%v)", runErr)}, failed...)
+		failed = append([]string{fmt.Sprintf("%s (%v)", name, runErr)}, failed...)
 	}
 	if len(failed) == 0 {
 		os.Remove(log.Name())
@@ -51,12 +56,13 @@ func testStep(ctx context.Context, pkgs, env []string) []string {
 	return failed
 }
 
-// runGoTestJSON runs go with args (a go test -json command) and env,
-// printing go test's plain output to stdout and every event to log.
-func runGoTestJSON(ctx context.Context, env, args []string, log io.Writer) (*suiteResults, error) {
+// runGoTestJSON runs go with args (a go test -json command) and env in
+// dir, printing go test's plain output to stdout and every event to log.
+func runGoTestJSON(ctx context.Context, dir string, env, args []string, log io.Writer) (*suiteResults, error) {
 	s := newSuiteResults()
 	s.plain = os.Stdout
 	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
 	cmd.Env = env
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
@@ -109,10 +115,12 @@ func integrationVerdict(s *suiteResults, tests map[string][]string) []string {
 }
 
 // integrationTests maps the import path of each package matched by patterns
-// that has *_integration_test.go files to the top-level tests they declare.
-func integrationTests(ctx context.Context, patterns []string) (map[string][]string, error) {
+// (in the module at dir) that has *_integration_test.go files to the
+// top-level tests they declare.
+func integrationTests(ctx context.Context, dir string, patterns []string) (map[string][]string, error) {
 	args := append([]string{"list", "-e", "-f", "{{.ImportPath}} {{.Dir}}{{range .TestGoFiles}} {{.}}{{end}}{{range .XTestGoFiles}} {{.}}{{end}}"}, patterns...)
 	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = dir
 	cmd.Stderr = os.Stderr
 	listed, err := cmd.Output()
 	if err != nil {

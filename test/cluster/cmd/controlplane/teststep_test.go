@@ -178,7 +178,7 @@ func (h) TestMethod(t *testing.T) {}
 }
 
 func TestIntegrationTestsOfTestCluster(t *testing.T) {
-	got, err := integrationTests(context.Background(), []string{"github.com/kubedyn/kubedyn/test/cluster", "github.com/kubedyn/kubedyn/test/cluster/cmd/controlplane"})
+	got, err := integrationTests(context.Background(), ".", []string{"github.com/kubedyn/kubedyn/test/cluster", "github.com/kubedyn/kubedyn/test/cluster/cmd/controlplane"})
 	if err != nil {
 		t.Fatal(err)
 	}
