@@ -47,15 +47,27 @@ func readState() (*state, error) {
 	return &s, nil
 }
 
-// up starts `controlplane serve` detached from this process, waits for it to be
-// ready and prints where it is.
+// up starts `controlplane serve` detached from this process (or reuses the
+// one running, see ensureUp), waits for it to be ready and prints where it is.
 func up(ctx context.Context, choice cluster.ServerChoice) error {
+	kubeconfig, err := ensureUp(choice)
+	if err != nil {
+		return err
+	}
+	return describe(ctx, kubeconfig)
+}
+
+// ensureUp returns the kubeconfig of the running control plane when it is
+// the one asked for (upVerdict), else starts `controlplane serve` detached
+// from this process (building what is missing, with progress on stderr) and
+// returns its kubeconfig once it is ready.
+func ensureUp(choice cluster.ServerChoice) (kubeconfig string, err error) {
 	if s, err := readState(); err == nil {
-		return upWhileRunning(ctx, s, choice)
+		return reuseRunning(s, choice)
 	}
 	exe, err := os.Executable()
 	if err != nil {
-		return err
+		return "", err
 	}
 	args := []string{"-version", choice.Version, "-feature-gates", choice.FeatureGatesFlag(), "serve"}
 	cmd := exec.Command(exe, args...)
@@ -63,19 +75,19 @@ func up(ctx context.Context, choice cluster.ServerChoice) error {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return err
+		return "", err
 	}
 	if err := cmd.Start(); err != nil {
-		return err
+		return "", err
 	}
 	line, _ := bufio.NewReader(out).ReadString('\n')
 	line = strings.TrimSpace(line)
 	if !strings.HasPrefix(line, "READY ") {
 		_ = cmd.Wait()
-		return fmt.Errorf("control plane did not start: %s", strings.TrimPrefix(line, "ERROR "))
+		return "", fmt.Errorf("control plane did not start: %s", strings.TrimPrefix(line, "ERROR "))
 	}
 	_ = cmd.Process.Release()
-	return describe(ctx, strings.TrimPrefix(line, "READY "))
+	return strings.TrimPrefix(line, "READY "), nil
 }
 
 // serve runs a control plane in the foreground until SIGTERM or SIGINT.

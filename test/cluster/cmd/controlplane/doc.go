@@ -8,6 +8,7 @@
 //	                              else fail, naming what runs and what was asked)
 //	controlplane env              print shell exports for the running one
 //	controlplane down             stop the running one
+//	controlplane kdyn [args...]   up (or reuse), then run examples/kdyn with args against it (kdyn.go)
 //	controlplane test [pkgs...]   build, start, run go vet, the tests (with -race; failing if integration
 //	                              tests skipped, teststep.go) and fuzz smoke runs, stop; the unit tests with
 //	                              apimachinery v0.37.2 (newerdeps.go); then, with KUBEDYN_COMPAT_SMOKE=1

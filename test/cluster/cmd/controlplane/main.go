@@ -18,7 +18,7 @@ func main() {
 	gates := fs.String("feature-gates", "", "kube-apiserver feature gates, A=true,B=false (added to $"+cluster.FeatureGatesEnv+")")
 	aggregated := fs.String("aggregated-discovery", "", "false: turn aggregated discovery off (default $"+cluster.AggregatedDiscoveryEnv+", else on)")
 	fs.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: controlplane [-version 1.X] [-feature-gates ...] [-aggregated-discovery=false] build|up|env|down|test [packages...]|matrix [flags]\n")
+		fmt.Fprintf(os.Stderr, "usage: controlplane [-version 1.X] [-feature-gates ...] [-aggregated-discovery=false] build|up|env|down|kdyn [args...]|test [packages...]|matrix [flags]\n")
 		fs.PrintDefaults()
 	}
 	_ = fs.Parse(os.Args[1:])
@@ -53,6 +53,8 @@ func main() {
 		err = printEnv()
 	case "down":
 		err = down()
+	case "kdyn":
+		err = runKdyn(choice, fs.Args()[1:])
 	case "test":
 		err = runTests(ctx, opts, fs.Args()[1:])
 	case "matrix":

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -56,21 +55,22 @@ func gatesText(flag string) string {
 	return "feature gates " + flag
 }
 
-// upWhileRunning is `up` when the control plane s is already running: it
-// describes s when it is the server asked for, and fails otherwise.
-func upWhileRunning(ctx context.Context, s *state, asked cluster.ServerChoice) error {
+// reuseRunning is ensureUp when the control plane s is already running: it
+// returns s's kubeconfig when s is the server asked for, and fails
+// otherwise.
+func reuseRunning(s *state, asked cluster.ServerChoice) (kubeconfig string, err error) {
 	running := runningServer{PID: s.PID, Kubeconfig: s.Kubeconfig, Version: s.Version, FeatureGates: s.FeatureGates, GatesKnown: s.Version != ""}
 	if running.Version == "" {
 		env, err := cluster.LoadEnv(s.Kubeconfig)
 		if err != nil {
-			return fmt.Errorf("a control plane is already running (pid %d), but its kubeconfig %s cannot be read to tell which: %w", s.PID, s.Kubeconfig, err)
+			return "", fmt.Errorf("a control plane is already running (pid %d), but its kubeconfig %s cannot be read to tell which: %w", s.PID, s.Kubeconfig, err)
 		}
 		running.Version = env.Version
 	}
 	reuse, msg := upVerdict(running, asked)
 	if !reuse {
-		return errors.New(msg)
+		return "", errors.New(msg)
 	}
 	fmt.Fprintln(os.Stderr, msg)
-	return describe(ctx, s.Kubeconfig)
+	return s.Kubeconfig, nil
 }
