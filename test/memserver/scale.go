@@ -2,7 +2,9 @@ package memserver
 
 import (
 	"fmt"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/managedfields"
 	"net/http"
@@ -28,7 +30,13 @@ func scaleOf(res *resource, obj object) object {
 	if v := lookupPath(obj, res.scale.status); v != nil {
 		status["replicas"] = v
 	}
-	if res.scale.selector != "" {
+	switch {
+	case res.crd == nil:
+		// Built-in scale subresources print spec.selector.
+		if sel := builtinScaleSelector(obj); sel != "" {
+			status["selector"] = sel
+		}
+	case res.scale.selector != "":
 		if v, ok := lookupPath(obj, res.scale.selector).(string); ok {
 			status["selector"] = v
 		}
@@ -160,4 +168,21 @@ func (c *call) scaleFieldManager() (*managedfields.FieldManager, error) {
 	}
 	s.fms.m[k] = fm
 	return fm, nil
+}
+
+// builtinScaleSelector formats spec.selector as a label selector string.
+func builtinScaleSelector(obj object) string {
+	raw, ok := lookupPath(obj, ".spec.selector").(object)
+	if !ok {
+		return ""
+	}
+	var ls metav1.LabelSelector
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(raw, &ls); err != nil {
+		return ""
+	}
+	sel, err := metav1.LabelSelectorAsSelector(&ls)
+	if err != nil {
+		return ""
+	}
+	return sel.String()
 }
