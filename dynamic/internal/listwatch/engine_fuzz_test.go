@@ -87,7 +87,7 @@ func FuzzEngine(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		s := &script{b: b, end: cancel}
+		s := &script{b: b[:min(len(b), 240)], end: cancel}
 		held := map[string]string{} // name → resourceVersion delivered
 		err := Run(ctx, Source[*unstructured.Unstructured]{List: s.list, Watch: s.watch}, Options[*unstructured.Unstructured]{
 			FirstBackoff: time.Nanosecond, MaxBackoff: time.Nanosecond, Ending: RetryRefusal,
