@@ -110,7 +110,7 @@ var generationBuiltins = map[schema.GroupResource]bool{
 	{Group: "flowcontrol.apiserver.k8s.io", Resource: "prioritylevelconfigurations"}:       true,
 	{Group: "resource.k8s.io", Resource: "deviceclasses"}:                                  true,
 	{Group: "resource.k8s.io", Resource: "resourceslices"}:                                 true,
-	{Group: "autoscaling", Resource: "horizontalpodautoscalers"}:                           false,
+	{Group: "autoscaling", Resource: "horizontalpodautoscalers"}:                           true,
 }
 
 // builtinScale are the scale subresources of built-ins.
