@@ -143,6 +143,17 @@ func (c *Cached) Stale() []Stale {
 	return out
 }
 
+// DiskProblem says why the on-disk cache (CacheOptions.Dir) is not in use,
+// for example because the server's directory was replaced by a symbolic
+// link: nil when it is in use or none was asked for. The cache then works
+// from memory alone.
+func (c *Cached) DiskProblem() error {
+	if c.disk == nil {
+		return nil
+	}
+	return c.disk.problem()
+}
+
 // Invalidate drops the memoised discovery so the next call asks the server
 // again: /api and /apis (and, with aggregated discovery, everything) are
 // revalidated with If-None-Match. With no names the legacy group-version

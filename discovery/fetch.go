@@ -83,20 +83,38 @@ func (c *Client) getDoc(ctx context.Context, req *rest.Request) (doc, error) {
 		old, haveOld, fresh = c.store.load(key)
 	}
 	if haveOld && fresh {
+		c.observeCache(path, rest.DiscoveryCacheHit, old)
 		return old, nil
 	}
 	d, err := c.fetch(ctx, req, old, haveOld)
 	if err != nil {
 		if haveOld && ctx.Err() == nil && !apierrors.IsNotFound(err) {
 			c.store.failed(key, err)
+			c.observeCache(path, rest.DiscoveryCacheStale, old)
 			return old, nil
 		}
 		return doc{}, err
 	}
 	if c.store != nil {
 		c.store.save(key, d)
+		if haveOld && old.ETag != "" && d.ETag == old.ETag {
+			c.observeCache(path, rest.DiscoveryCacheRevalidated, old)
+		} else {
+			c.observeCache(path, rest.DiscoveryCacheMiss, doc{})
+		}
 	}
 	return d, nil
+}
+
+// observeCache reports one answer of the document cache to the client's
+// observer: from is the cached document it served or revalidated (its age is
+// reported), or the zero doc for a miss.
+func (c *Client) observeCache(path string, result rest.DiscoveryCacheResult, from doc) {
+	ev := rest.DiscoveryCacheEvent{Key: path, Result: result}
+	if !from.FetchedAt.IsZero() {
+		ev.Age = c.now().Sub(from.FetchedAt)
+	}
+	c.rc.Observe(ev)
 }
 
 func (c *Client) fetch(ctx context.Context, req *rest.Request, old doc, haveOld bool) (doc, error) {
