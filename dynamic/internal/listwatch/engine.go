@@ -82,10 +82,7 @@ func (e *engine[T]) run(ctx context.Context) error {
 		} else if progressed {
 			continue
 		}
-		n := Note{Kind: NoteIdle, Err: err, Wait: e.backoff.Next()}
-		if err != nil {
-			n.Kind = NoteFailed
-		}
+		n := Note{Kind: NoteRetry, Err: err, Wait: e.backoff.Next()}
 		e.note(n)
 		if !pause.Sleep(ctx, n.Wait) {
 			return ctx.Err()

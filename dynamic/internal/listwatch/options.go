@@ -113,8 +113,7 @@ type NoteKind string
 // The notes of a run.
 const (
 	NoteConnected NoteKind = "connected" // a list or watch request succeeded
-	NoteFailed    NoteKind = "failed"    // an attempt failed (Err); Wait until the next
-	NoteIdle      NoteKind = "idle"      // an attempt made no progress; Wait until the next
+	NoteRetry     NoteKind = "retry"     // Wait before the next attempt: the last failed (Err) or made no progress
 	NoteRelist    NoteKind = "relist"    // the resourceVersion expired (Err)
 	NoteFallback  NoteKind = "fallback"  // streaming lists are off (Err says why)
 )
