@@ -16,17 +16,8 @@ import (
 // patch answers PATCH on an object or its status or scale.
 func (c *call) patch() error {
 	pt := types.PatchType(c.mediaType())
-	switch pt {
-	case types.JSONPatchType, types.MergePatchType, types.ApplyYAMLPatchType, types.ApplyCBORPatchType:
-	case types.StrategicMergePatchType:
-		if c.res.crd != nil {
-			return errUnsupportedMedia(string(pt), []string{string(types.JSONPatchType), string(types.MergePatchType), string(types.ApplyYAMLPatchType)})
-		}
-	default:
-		if c.res.crd != nil {
-			return errUnsupportedMedia(string(pt), []string{string(types.JSONPatchType), string(types.MergePatchType), string(types.ApplyYAMLPatchType)})
-		}
-		return errRouteUnsupportedMedia()
+	if err := c.checkPatchType(pt); err != nil {
+		return err
 	}
 	if err := c.checkWriteOptions("patch", pt); err != nil {
 		return err
@@ -75,6 +66,23 @@ func (c *call) patch() error {
 		return err
 	}
 	return c.respondRaw(code, out)
+}
+
+// checkPatchType refuses the patch types the resource does not take:
+// custom resources take no strategic merge patch.
+func (c *call) checkPatchType(pt types.PatchType) error {
+	switch pt {
+	case types.JSONPatchType, types.MergePatchType, types.ApplyYAMLPatchType:
+		return nil
+	case types.StrategicMergePatchType:
+		if c.res.crd == nil {
+			return nil
+		}
+	}
+	if c.res.crd != nil {
+		return errUnsupportedMedia(string(pt), []string{string(types.JSONPatchType), string(types.MergePatchType), string(types.ApplyYAMLPatchType)})
+	}
+	return errRouteUnsupportedMedia()
 }
 
 // applyPatch computes the patched document.
