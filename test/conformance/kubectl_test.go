@@ -3,6 +3,9 @@ package conformance
 import (
 	"bufio"
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,18 +101,39 @@ spec: {size: 3}
 // ConfigMap and on a custom resource.
 func TestKubectlOnMemserver(t *testing.T) {
 	bin := kubectlPath(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
 	s := memserver.New(t, memserver.Options{})
 	kc, err := s.KubeconfigFile()
 	if err != nil {
 		t.Fatal(err)
 	}
+	kubectlSteps(t, bin, kc, "kt", "kubectl.conformance.kubedyn.test")
+}
+
+// TestKubectlOnKubeAPIServer runs the same steps against the real control
+// plane, which proves the test's expectations.
+func TestKubectlOnKubeAPIServer(t *testing.T) {
+	env := cluster.Get(t)
+	suffix := fmt.Sprintf("%08x", rand.Uint32())
+	group := "k" + suffix + ".conformance.kubedyn.test"
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, _ = env.Do(ctx, http.MethodDelete, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets."+group, nil)
+		_, _ = env.Do(ctx, http.MethodDelete, "/api/v1/namespaces/kt-"+suffix, nil)
+	})
+	kubectlSteps(t, env.Binaries.Kubectl, env.Kubeconfig, "kt-"+suffix, group)
+}
+
+// kubectlSteps runs kubectl through its paces in a new namespace ns, with
+// a CRD of group.
+func kubectlSteps(t *testing.T, bin, kc, ns, group string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
 	k := kubectlRunner{t: t, bin: bin, kc: kc, namespace: "default", ctx: ctx}
 	// `kubectl create namespace` would send protobuf, which memserver does
 	// not speak (it answers 415); apply sends JSON.
-	k.expect(k.run("apiVersion: v1\nkind: Namespace\nmetadata: {name: kt}\n", false, "apply", "-f", "-"), "namespace/kt created")
-	k.namespace = "kt"
+	k.expect(k.run("apiVersion: v1\nkind: Namespace\nmetadata: {name: "+ns+"}\n", false, "apply", "-f", "-"), "namespace/"+ns+" created")
+	k.namespace = ns
 
 	k.expect(k.run(kubectlCM, false, "apply", "-f", "-"), "configmap/a created")
 	k.expect(k.run("", false, "get", "configmaps", "a", "-o", "jsonpath={.data.k}"), "v")
@@ -128,13 +152,16 @@ func TestKubectlOnMemserver(t *testing.T) {
 	k.expect(k.run("", false, "delete", "configmap", "a"), `configmap "a" deleted`)
 	k.expect(k.run("", true, "get", "configmap", "a"), `configmaps "a" not found`)
 
-	k.expect(k.run(kubectlCRD, false, "apply", "-f", "-"), "customresourcedefinition.apiextensions.k8s.io/gadgets.kubectl.conformance.kubedyn.test created")
-	k.run("", false, "wait", "--for=condition=Established", "crd/gadgets.kubectl.conformance.kubedyn.test", "--timeout=30s")
-	k.expect(k.run(kubectlGadget, false, "apply", "--server-side", "-f", "-"), "gadget.kubectl.conformance.kubedyn.test/g1 serverside-applied")
-	k.expect(k.run("", false, "get", "gdg"), "NAME", "SIZE", "g1", "3")
-	k.expect(k.run("", false, "patch", "gadget", "g1", "--type=merge", "-p", `{"spec":{"color":"red"}}`), "patched")
-	k.expect(k.run("", true, "patch", "gadget", "g1", "-p", `{"spec":{"size":4}}`), "415", "strategic")
-	k.expect(k.run("", false, "delete", "gadget", "g1"), `gadget.kubectl.conformance.kubedyn.test "g1" deleted`)
+	crd := strings.ReplaceAll(kubectlCRD, "kubectl.conformance.kubedyn.test", group)
+	k.expect(k.run(crd, false, "apply", "-f", "-"), "customresourcedefinition.apiextensions.k8s.io/gadgets."+group+" created")
+	k.run("", false, "wait", "--for=condition=Established", "crd/gadgets."+group, "--timeout=30s")
+	gadget := strings.ReplaceAll(kubectlGadget, "kubectl.conformance.kubedyn.test", group)
+	k.expect(k.run(gadget, false, "apply", "--server-side", "-f", "-"), "gadget."+group+"/g1 serverside-applied")
+	k.expect(k.run("", false, "get", "gadgets."+group), "NAME", "SIZE", "g1", "3")
+	k.expect(k.run("", false, "patch", "gadgets."+group, "g1", "--type=merge", "-p", `{"spec":{"color":"red"}}`), "patched")
+	k.expect(k.run("", true, "patch", "gadgets."+group, "g1", "-p", `{"spec":{"size":4}}`),
+		"application/strategic-merge-patch+json is not supported by "+group+"/v1, Kind=Gadget", "application/merge-patch+json")
+	k.expect(k.run("", false, "delete", "gadgets."+group, "g1"), `gadget.`+group+` "g1" deleted`)
 }
 
 // kubectlWatch runs `kubectl get configmaps -w -o name` and checks that it
