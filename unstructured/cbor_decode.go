@@ -30,8 +30,7 @@ import (
 // both apiVersion and kind get the list's.
 type CBORDecoder struct {
 	s      cborReader
-	keys   map[string]string
-	values map[string]any
+	intern *cborIntern
 	kvs    []cborKV // member stack shared by nested maps
 	vals   []any    // element stack shared by nested arrays
 	tmp    []byte   // indefinite-length strings are joined here
@@ -41,8 +40,7 @@ type CBORDecoder struct {
 func NewCBORDecoder(r io.Reader) *CBORDecoder {
 	return &CBORDecoder{
 		s:      newCBORReader(r),
-		keys:   make(map[string]string, 256),
-		values: make(map[string]any, 256),
+		intern: &cborIntern{},
 		kvs:    make([]cborKV, 0, 64),
 		vals:   make([]any, 0, 64),
 	}

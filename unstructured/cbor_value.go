@@ -29,6 +29,12 @@ type cborKV struct {
 // value decodes the data item at pos into the tree apimachinery builds:
 // map[string]any, []any, string, int64, float64, bool, nil.
 func (d *CBORDecoder) value(depth int) (any, error) {
+	if s := &d.s; s.pos < s.end { // fast path: a head of one byte
+		if b := s.buf[s.pos]; b&0x1f < 24 {
+			s.pos++
+			return d.valueOf(b>>5, b&0x1f, uint64(b&0x1f), depth)
+		}
+	}
 	major, info, arg, err := d.s.head()
 	if err != nil {
 		return nil, err
@@ -120,20 +126,7 @@ func (d *CBORDecoder) chunks(major byte) ([]byte, error) {
 }
 
 // box returns a string value boxed, sharing the box of short repeated values.
-func (d *CBORDecoder) box(b []byte) any {
-	if len(b) > maxInternedValue {
-		return string(b)
-	}
-	if v, ok := d.values[string(b)]; ok {
-		return v
-	}
-	str := string(b)
-	var v any = str
-	if len(d.values) < internLimit {
-		d.values[str] = v
-	}
-	return v
-}
+func (d *CBORDecoder) box(b []byte) any { return d.intern.value(b) }
 
 // key reads a map key, which must be a byte or text string, and returns it
 // interned.
@@ -152,14 +145,7 @@ func (d *CBORDecoder) key() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if k, ok := d.keys[string(b)]; ok {
-		return k, nil
-	}
-	k := string(b)
-	if len(d.keys) < internLimit {
-		d.keys[k] = k
-	}
-	return k, nil
+	return d.intern.key(b), nil
 }
 
 // more reports whether a map or array has another element: for a definite
