@@ -1,6 +1,7 @@
 package dynamic
 
 import (
+	"cmp"
 	"errors"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -57,10 +58,8 @@ func New(rc *rest.Client, opts Options) (*Client, error) {
 	if rc == nil {
 		return nil, errors.New("dynamic.New: nil *rest.Client")
 	}
-	if opts.MaxWatchEventBytes == 0 {
-		opts.MaxWatchEventBytes = DefaultMaxWatchEventBytes
-	}
-	return &Client{rc: rc, mapper: opts.Mapper, defNS: opts.DefaultNamespace, schemas: opts.Schemas, maxEvent: opts.MaxWatchEventBytes}, nil
+	return &Client{rc: rc, mapper: opts.Mapper, defNS: opts.DefaultNamespace, schemas: opts.Schemas,
+		maxEvent: cmp.Or(opts.MaxWatchEventBytes, DefaultMaxWatchEventBytes)}, nil
 }
 
 // Resource returns a handle on one resource, cluster-wide. Call its

@@ -1,6 +1,7 @@
 package follow
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -117,19 +118,11 @@ func New(opts Options) (*Follower, error) {
 	if opts.Client == nil {
 		return nil, errors.New("follow: Options.Client is required")
 	}
-	if opts.ConfirmTimeout <= 0 {
-		opts.ConfirmTimeout = 30 * time.Second
-	}
-	if opts.RetryInterval <= 0 {
-		opts.RetryInterval = time.Minute
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.Default()
-	}
+	opts.ConfirmTimeout = cmp.Or(max(opts.ConfirmTimeout, 0), 30*time.Second)
+	opts.RetryInterval = cmp.Or(max(opts.RetryInterval, 0), time.Minute)
 	return &Follower{
 		opts:      opts,
-		log:       log,
+		log:       cmp.Or(opts.Logger, slog.Default()),
 		queue:     workqueue.New[string](workqueue.Options{BaseDelay: 20 * time.Millisecond, MaxDelay: time.Second, QPS: -1}),
 		pend:      map[string]*pendingGroup{},
 		subs:      map[int]func(Change){},

@@ -1,6 +1,7 @@
 package informer
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -8,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -143,12 +145,8 @@ func NewMetadata(h *dynamic.ResourceHandle, opts Options[*metav1.PartialObjectMe
 }
 
 func newInformer[T Object](h *dynamic.ResourceHandle, opts Options[T], src listwatch.Source[T]) *Informer[T] {
-	if opts.MaxBackoff <= 0 {
-		opts.MaxBackoff = 30 * time.Second
-	}
-	if opts.GonePoll <= 0 {
-		opts.GonePoll = time.Minute
-	}
+	opts.MaxBackoff = cmp.Or(max(opts.MaxBackoff, 0), 30*time.Second)
+	opts.GonePoll = cmp.Or(max(opts.GonePoll, 0), time.Minute)
 	return &Informer[T]{h: h, opts: opts, src: src, store: newStore(opts.Indexers), syncedCh: make(chan struct{})}
 }
 
@@ -251,7 +249,7 @@ func (i *Informer[T]) Run(ctx context.Context) error {
 	}
 	for ctx.Err() == nil {
 		// The engine retries every failure but the resource's absence.
-		if err := i.listAndWatch(ctx, changed); ctx.Err() == nil && isGone(err) {
+		if err := i.listAndWatch(ctx, changed); ctx.Err() == nil && apierrors.IsNotFound(err) {
 			i.gone(err)
 			i.waitServed(ctx, changed)
 		}

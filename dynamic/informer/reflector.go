@@ -132,8 +132,3 @@ func (i *Informer[T]) logDrop(err error) {
 		i.opts.Logger.Warn("informer: object not cached as it came", "resource", i.what(), "err", err)
 	}
 }
-
-// isGone reports whether err says the resource is no longer served.
-func isGone(err error) bool {
-	return apierrors.IsNotFound(err)
-}

@@ -17,7 +17,7 @@ const (
 // package doc).
 func classify(err error, ending Ending) action {
 	switch {
-	case expired(err):
+	case apierrors.IsResourceExpired(err), apierrors.IsGone(err): // the resourceVersion is too old
 		return relist
 	case Refusal(err) && (ending == EndOnRefusal || ending == RetryUntilGone && apierrors.IsNotFound(err)):
 		return end
@@ -30,11 +30,6 @@ func classify(err error, ending Ending) action {
 func Refusal(err error) bool {
 	return apierrors.IsUnauthorized(err) || apierrors.IsForbidden(err) || apierrors.IsNotFound(err) ||
 		apierrors.IsBadRequest(err) || apierrors.IsInvalid(err) || apierrors.IsMethodNotSupported(err)
-}
-
-// expired reports whether err says the resourceVersion is too old.
-func expired(err error) bool {
-	return apierrors.IsResourceExpired(err) || apierrors.IsGone(err)
 }
 
 // refusesStreaming reports whether err is a server's refusal of
