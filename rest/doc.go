@@ -60,6 +60,20 @@
 // credentials in clear text. Errors print URLs with userinfo and query
 // values masked.
 //
+// # CBOR
+//
+// Kubernetes serves CBOR (KEP-4222) behind kube-apiserver's
+// CBORServingAndStorage feature gate. [Client.Do] carries whatever Accept
+// and Content-Type headers a request names; the packages that decode
+// objects (dynamic) ask for [AcceptCBOR], CBOR with JSON as a lower-quality
+// alternative, and read each answer by its Content-Type, so a server
+// without the gate answers JSON, not 406. What a server has shown is kept
+// per [Client], learnt from its answers, never from its version: a CBOR
+// answer makes [Client.CBORBodies] true, and from then on request bodies may
+// go as CBOR; a 415 Unsupported Media Type to a CBOR body turns it false for
+// good, and a request carrying [Request.JSONFallback] is sent once more as
+// JSON. An error answered in CBOR is decoded to its Status like a JSON one.
+//
 // # Secrets
 //
 // Credentials never appear in errors or in kubedyn's logs, and [Config],
