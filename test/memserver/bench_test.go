@@ -124,3 +124,18 @@ func BenchmarkWatchFanOut(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseSurface is the one-time cost per process of decoding the
+// recorded surface, which the first Start pays.
+func BenchmarkParseSurface(b *testing.B) {
+	b.ReportAllocs()
+	raw, err := recordings.ReadFile("testdata/surface-" + DefaultVersion + ".json.gz")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := ParseSurface(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
