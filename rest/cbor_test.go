@@ -145,3 +145,29 @@ func TestCBORStatusError(t *testing.T) {
 		t.Errorf("Status (-want +got):\n%s", diff)
 	}
 }
+
+// TestCBORBodyForLog: a CBOR body is logged as the JSON it stands for,
+// redacted like a JSON body; one that cannot be read whole is not shown.
+func TestCBORBodyForLog(t *testing.T) {
+	secret, err := unstructured.MarshalCBOR(&k8su.Unstructured{Object: map[string]any{"kind": "Secret", "apiVersion": "v1", "data": map[string]any{"a": "c2VjcmV0"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		body     []byte
+		complete bool
+		want     string
+	}{
+		{name: "secret", body: secret, complete: true, want: `(CBOR, shown as JSON) {"apiVersion":"v1","data":{"a":"--- REDACTED ---"},"kind":"Secret"}`},
+		{name: "cut", body: secret[:10], want: "(10 bytes of CBOR not shown)"},
+		{name: "malformed", body: []byte{0xd9, 0xd9, 0xf7, 0xff}, complete: true, want: "(4 bytes of CBOR not shown)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := bodyForLog(tc.body, tc.complete, false); got != tc.want {
+				t.Errorf("bodyForLog = %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/runtime/serializer/cbor/direct"
 )
 
 const (
@@ -36,6 +38,9 @@ var secretFields = map[string][]string{
 // shown if it may hold one: when the request was about secrets or the text
 // "Secret" or "Token" appears in it.
 func bodyForLog(body []byte, complete, secretPath bool) string {
+	if bytes.HasPrefix(body, cborSelfDescribedHead) {
+		return cborBodyForLog(body, complete, secretPath)
+	}
 	var v any
 	if complete && json.Valid(body) {
 		dec := json.NewDecoder(bytes.NewReader(body))
@@ -160,4 +165,20 @@ func redactValues(m map[string]any, field string) bool {
 	}
 	m[field] = redacted
 	return true
+}
+
+// cborSelfDescribedHead begins every CBOR body the API server writes (tag 55799).
+var cborSelfDescribedHead = []byte{0xd9, 0xd9, 0xf7}
+
+// cborBodyForLog shows a CBOR body as the JSON it stands for, redacted as
+// a JSON body is; a CBOR body that cannot be read whole (cut, or a
+// cbor-seq watch stream) is not shown: it is binary.
+func cborBodyForLog(body []byte, complete, secretPath bool) string {
+	var v any
+	if complete && direct.Unmarshal(body, &v) == nil {
+		if j, err := json.Marshal(v); err == nil {
+			return "(CBOR, shown as JSON) " + bodyForLog(j, true, secretPath)
+		}
+	}
+	return fmt.Sprintf("(%d bytes of CBOR not shown)", len(body))
 }
