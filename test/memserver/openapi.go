@@ -35,8 +35,8 @@ func (s *Server) openAPIDoc(p string) []byte {
 			return b
 		}
 	}
-	docs, _ := s.surface.openapi()
-	return docs[p]
+	d, _ := s.surface.openAPIDocument(p)
+	return d
 }
 
 func crdGVOfPath(p string) (schema.GroupVersion, bool) {
@@ -58,9 +58,10 @@ func (s *Server) openAPIRoot() []byte {
 		sum := sha512.Sum512(doc)
 		paths[p] = entry{URL: "/openapi/v3/" + p + "?hash=" + strings.ToUpper(hex.EncodeToString(sum[:]))}
 	}
-	docs, _ := s.surface.openapi()
-	for p, d := range docs {
-		add(p, d)
+	// The hash only has to change with the content: the compressed
+	// recording will do, and no document is decompressed for the index.
+	for p, gz := range s.surface.rec.OpenAPI {
+		add(p, gz)
 	}
 	_, _, byGV := s.crdGroups()
 	for gv := range byGV {

@@ -82,7 +82,7 @@ func TestRecord(t *testing.T) {
 }
 
 func recordSurface(t *testing.T, get func(p, accept string) json.RawMessage, crdGroups map[string]bool) *recording {
-	rec := &recording{Legacy: map[string]json.RawMessage{}, Aggregated: map[string]json.RawMessage{}, OpenAPI: map[string]json.RawMessage{}}
+	rec := &recording{Legacy: map[string]json.RawMessage{}, Aggregated: map[string]json.RawMessage{}, OpenAPI: map[string][]byte{}}
 	rec.VersionInfo = get("/version", "")
 	var vi struct{ GitVersion string }
 	if err := json.Unmarshal(rec.VersionInfo, &vi); err != nil {
@@ -151,7 +151,11 @@ func recordSurface(t *testing.T, get func(p, accept string) json.RawMessage, crd
 				continue
 			}
 		}
-		rec.OpenAPI[p] = get("/openapi/v3/"+p, "application/json")
+		gz, err := gzipBytes(get("/openapi/v3/"+p, "application/json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.OpenAPI[p] = gz
 	}
 	return rec
 }

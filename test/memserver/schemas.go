@@ -37,11 +37,7 @@ func (s *Surface) schemasFor(gv schema.GroupVersion) (*gvSchemas, error) {
 }
 
 func (g *gvSchemas) load(s *Surface, gv schema.GroupVersion) error {
-	docs, err := s.openapi()
-	if err != nil {
-		return err
-	}
-	raw, ok := docs[openAPIPath(gv)]
+	raw, ok := s.openAPIDocument(openAPIPath(gv))
 	if !ok {
 		return fmt.Errorf("no recorded OpenAPI v3 document for %s", gv)
 	}

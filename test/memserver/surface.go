@@ -27,8 +27,8 @@ type Surface struct {
 	rec       recording
 	resources []*resource // built-in resources, from aggregated discovery
 	builtinGV map[schema.GroupVersion]bool
-	openapi   func() (map[string]json.RawMessage, error)
-	schemas   sync.Map // group-version path -> *gvSchemas, built lazily
+	docs      sync.Map // OpenAPI path -> decompressed document, built lazily
+	schemas   sync.Map // group-version -> *gvSchemas, built lazily
 }
 
 // recording is the file format of a recorded surface (gzip-compressed JSON).
@@ -43,8 +43,9 @@ type recording struct {
 	// Aggregated maps /api and /apis to their APIGroupDiscoveryList (v2).
 	Aggregated map[string]json.RawMessage `json:"aggregated"`
 	// OpenAPI maps a group-version path ("api/v1", "apis/apps/v1") to its
-	// OpenAPI v3 document.
-	OpenAPI map[string]json.RawMessage `json:"openapi"`
+	// OpenAPI v3 document, gzip-compressed on its own so that a process
+	// decompresses and parses only the documents it uses.
+	OpenAPI map[string][]byte `json:"openapiGzip"`
 }
 
 var defaultSurface = sync.OnceValues(func() (*Surface, error) {
@@ -92,9 +93,41 @@ func ParseSurface(data []byte) (*Surface, error) {
 	for _, r := range s.resources {
 		s.builtinGV[r.gvr.GroupVersion()] = true
 	}
-	openapi := s.rec.OpenAPI
-	s.openapi = func() (map[string]json.RawMessage, error) { return openapi, nil }
 	return s, nil
+}
+
+// openAPIDocument is the recorded OpenAPI v3 document at path p
+// ("apis/apps/v1"), decompressed on first use.
+func (s *Surface) openAPIDocument(p string) ([]byte, bool) {
+	if d, ok := s.docs.Load(p); ok {
+		return d.([]byte), true
+	}
+	gz, ok := s.rec.OpenAPI[p]
+	if !ok {
+		return nil, false
+	}
+	d, err := gunzipMaybe(gz)
+	if err != nil {
+		return nil, false
+	}
+	s.docs.Store(p, d)
+	return d, true
+}
+
+// gzipBytes compresses b.
+func gzipBytes(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // encodeRecording writes r as gzip-compressed JSON with sorted keys.
@@ -134,9 +167,8 @@ func gunzipMaybe(data []byte) ([]byte, error) {
 
 // openAPIPaths lists the recorded OpenAPI group-version paths, sorted.
 func (s *Surface) openAPIPaths() []string {
-	m, _ := s.openapi()
-	out := make([]string, 0, len(m))
-	for k := range m {
+	out := make([]string, 0, len(s.rec.OpenAPI))
+	for k := range s.rec.OpenAPI {
 		out = append(out, k)
 	}
 	sort.Strings(out)
