@@ -56,7 +56,11 @@ func (c *call) apply(body []byte) error {
 	if err != nil {
 		return applyError(err)
 	}
-	nu := out.(*unstructured.Unstructured).Object
+	ou, ok := out.(*unstructured.Unstructured)
+	if !ok {
+		return apierrors.NewInternalError(fmt.Errorf("field manager returned %T", out))
+	}
+	nu := ou.Object
 	c.applyDefaults(nu)
 	res, code, err := c.updateLocked(old, nu, manager, nu)
 	if err != nil {
@@ -80,7 +84,11 @@ func (c *call) applyCreateLocked(applied object, manager string, force bool) err
 	if err != nil {
 		return applyError(err)
 	}
-	obj := out.(*unstructured.Unstructured).Object
+	ou, ok := out.(*unstructured.Unstructured)
+	if !ok {
+		return apierrors.NewInternalError(fmt.Errorf("field manager returned %T", out))
+	}
+	obj := ou.Object
 	c.applyDefaults(obj)
 	raw, err := c.createLocked(obj, manager, obj)
 	if err != nil {

@@ -68,7 +68,9 @@ func defaultPodSpec(spec object) {
 	for _, key := range []string{"initContainers", "containers"} {
 		cs, _ := spec[key].([]any)
 		for _, c := range cs {
-			defaultContainer(c.(object))
+			if cm, ok := c.(object); ok {
+				defaultContainer(cm)
+			}
 		}
 	}
 }

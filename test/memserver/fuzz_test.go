@@ -126,6 +126,8 @@ func FuzzRequest(f *testing.F) {
 		{"POST", "/apis/memtest.example.com/v1/namespaces/default/widgets", `{"apiVersion":"memtest.example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"replicas":"x"}}`},
 		{"GET", "/apis/memtest.example.com/v1/namespaces/default/widgets/w/scale", ""},
 		{"GET", "/apis/unknown/v1/things", ""},
+		{"POST", "/apis/apps/v1/namespaces/default/deployments", `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"selector":{"matchLabels":{"a":"b"}},"template":{"spec":{"containers":[1,{"name":"c","ports":[2]}]}}}}`},
+		{"POST", "/api/v1/namespaces", `{"apiVersion":"v1","kind":"Namespace","metadata":"x"}`},
 	} {
 		f.Add(seed.method, seed.path, seed.body)
 	}
