@@ -27,12 +27,22 @@
 //
 //	go test ./test/conformance                                   # memserver vs golden files
 //	KUBEDYN_INTEGRATION=1 go test ./test/conformance             # also the real server, live, vs golden and vs memserver
-//	KUBEDYN_INTEGRATION=1 KUBEDYN_CONFORMANCE_RECORD=1 go test -run TestConformance ./test/conformance   # re-record the golden files
+//	KUBEDYN_INTEGRATION=1 KUBEDYN_CONFORMANCE_MEMSERVER=0 go test -run TestConformance ./test/conformance # the real server alone, vs golden
+//	KUBEDYN_INTEGRATION=1 KUBEDYN_CONFORMANCE_MEMSERVER=0 KUBEDYN_CONFORMANCE_RECORD=1 go test -run TestConformance ./test/conformance # re-record the golden files
 //
 // ($KUBEDYN_TEST_KUBECONFIG, as `controlplane env` sets it, stands for
 // KUBEDYN_INTEGRATION=1 and reuses that control plane.) With
 // $KUBEDYN_CONFORMANCE_REPORT set to a path, TestConformance writes each
-// mismatching scenario's diff there.
+// mismatching scenario's diff there; with $KUBEDYN_CONFORMANCE_DUMP set to a
+// directory, every record of both servers.
+//
+// The three scenarios that compact the server's history run alone, after the
+// others: on kube-apiserver a compaction makes every watch cache start over.
+//
+// TestKubectlOnMemserver and TestKubectlOnKubeAPIServer run the same kubectl
+// steps (the kubectl test/cluster builds; skipped when it is not built) on
+// both servers: apply, apply --server-side, get, get -w, patch, delete, on a
+// ConfigMap and a custom resource.
 //
 // TestConformance fails when memserver differs on a scenario KnownDiffs does
 // not list (each entry gives the reason), when an entry there matches again,

@@ -26,7 +26,9 @@ type Target struct {
 	// Group is a fresh API group for the scenario's own CRDs ("GROUP").
 	Group string
 
+	// Rest sends raw requests (for status codes and bodies dynamic hides).
 	Rest *rest.Client
+	// Dyn and Disc are kubedyn's dynamic and discovery clients on Rest.
 	Dyn  *dynamic.Client
 	Disc *discovery.Client
 	// NoRetry is a dynamic client that never retries.
