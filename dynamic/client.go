@@ -19,6 +19,7 @@ type Client struct {
 	defNS    string          // namespace for namespaced kinds that name none
 	schemas  SchemaSource    // nil: no local strategic merge for custom resources
 	maxEvent int64           // bound on one watch event's bytes; <= 0: none
+	wire     WireFormat      // how objects travel
 
 	schemaCache schemaCache
 }
@@ -44,6 +45,11 @@ type Options struct {
 	// the watch with an ERROR event saying so, instead of growing the heap
 	// without end.
 	MaxWatchEventBytes int64
+	// Wire chooses how objects travel: the zero value, WireCBORPreferred,
+	// asks for CBOR and reads whatever the server sends (JSON from a server
+	// without the CBORServingAndStorage gate); WireJSONOnly keeps to JSON.
+	// See [WireFormat].
+	Wire WireFormat
 }
 
 // DefaultMaxWatchEventBytes is the default bound on one watch event: 8
@@ -59,7 +65,7 @@ func New(rc *rest.Client, opts Options) (*Client, error) {
 		return nil, errors.New("dynamic.New: nil *rest.Client")
 	}
 	return &Client{rc: rc, mapper: opts.Mapper, defNS: opts.DefaultNamespace, schemas: opts.Schemas,
-		maxEvent: cmp.Or(opts.MaxWatchEventBytes, DefaultMaxWatchEventBytes)}, nil
+		maxEvent: cmp.Or(opts.MaxWatchEventBytes, DefaultMaxWatchEventBytes), wire: opts.Wire}, nil
 }
 
 // Resource returns a handle on one resource, cluster-wide. Call its
@@ -86,6 +92,12 @@ func (h *ResourceHandle) Namespace(ns string) *ResourceHandle {
 	cp.ns = ns
 	return &cp
 }
+
+// Observe reports ev to the client's rest.Config.Observer (nothing without
+// one). The list-and-watch loops built on a handle (WatchResumable,
+// informers, followers) report their watch reconnects and relists through
+// it.
+func (h *ResourceHandle) Observe(ev rest.Event) { h.c.rc.Observe(ev) }
 
 // GroupVersionResource returns the resource h works on.
 func (h *ResourceHandle) GroupVersionResource() schema.GroupVersionResource { return h.gvr }

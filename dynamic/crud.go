@@ -48,11 +48,11 @@ func (h *ResourceHandle) writeObject(ctx context.Context, c call, obj *unstructu
 	if c.method == http.MethodPost && len(c.subresource) == 0 && obj.GetName() == "" && obj.GetGenerateName() == "" {
 		return nil, h.errorf(c, "the object has neither metadata.name nor metadata.generateName")
 	}
-	body, err := encode(obj)
+	body, ct, fallback, err := h.c.encodeBody(obj, contentJSON)
 	if err != nil {
 		return nil, h.errorf(c, "encode the object: %w", err)
 	}
-	c.body = body
+	c.body, c.contentType, c.fallback = body, ct, fallback
 	return h.doObject(ctx, c)
 }
 
@@ -139,11 +139,11 @@ func (h *ResourceHandle) Apply(ctx context.Context, name string, obj *unstructur
 	if n := obj.GetName(); n != "" && n != name {
 		return nil, h.errorf(c, "the object is named %q", n)
 	}
-	body, err := encode(obj)
+	body, ct, fallback, err := h.c.encodeBody(obj, contentApply)
 	if err != nil {
 		return nil, h.errorf(c, "encode the object: %w", err)
 	}
-	c.body = body
+	c.body, c.contentType, c.fallback = body, ct, fallback
 	c.query = rest.PatchQuery(opts.ToPatchOptions())
 	return h.doObject(ctx, c)
 }
@@ -160,7 +160,7 @@ func (h *ResourceHandle) doObject(ctx context.Context, c call) (*unstructured.Un
 		return nil, err
 	}
 	defer resp.Body.Close()
-	obj, err := decodeObject(resp.Body)
+	obj, err := decodeObject(resp.Header.Get("Content-Type"), resp.Body)
 	if err != nil {
 		return nil, h.errorf(c, "decode the response: %w", err)
 	}

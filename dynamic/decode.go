@@ -14,19 +14,26 @@ import (
 	kdu "github.com/kubedyn/kubedyn/unstructured"
 )
 
-// The wire format: every body this package reads or writes is JSON decoded
-// and encoded here, with package unstructured's single-pass decoder and
-// encoder (equal to apimachinery's UnstructuredJSONScheme, several times
-// faster).
+// The wire format: every body this package reads is decoded here by its
+// Content-Type, CBOR or JSON, with package unstructured's single-pass
+// decoders (which build the same trees); bodies are written as JSON by
+// encode, or as CBOR (see wire.go).
 
-// decodeObject reads one object.
-func decodeObject(r io.Reader) (*unstructured.Unstructured, error) {
+// decodeObject reads one object sent as contentType.
+func decodeObject(contentType string, r io.Reader) (*unstructured.Unstructured, error) {
+	if rest.IsCBOR(contentType) {
+		return kdu.DecodeCBORObject(r)
+	}
 	return kdu.DecodeObject(r)
 }
 
-// decodeList reads one whole list into memory (package unstructured's
-// DecodeListFunc is the form that hands over items as they are decoded).
-func decodeList(r io.Reader) (*unstructured.UnstructuredList, error) {
+// decodeList reads one whole list sent as contentType into memory (package
+// unstructured's DecodeListFunc is the form that hands over items as they
+// are decoded).
+func decodeList(contentType string, r io.Reader) (*unstructured.UnstructuredList, error) {
+	if rest.IsCBOR(contentType) {
+		return kdu.DecodeCBORList(r)
+	}
 	return kdu.DecodeList(r)
 }
 
@@ -36,12 +43,16 @@ func encode(obj *unstructured.Unstructured) ([]byte, error) {
 }
 
 // newEventReader returns a function that reads the next event of a watch
-// stream in one pass: io.EOF at a clean end. ERROR events carry a
-// *metav1.Status, others an *unstructured.Unstructured.
-func newEventReader(r io.Reader) func() (watch.Event, error) {
-	dec := kdu.NewDecoder(r)
+// stream sent as contentType (application/cbor-seq or JSON) in one pass:
+// io.EOF at a clean end. ERROR events carry a *metav1.Status, others an
+// *unstructured.Unstructured.
+func newEventReader(contentType string, r io.Reader) func() (watch.Event, error) {
+	next := kdu.NewDecoder(r).NextEventObject
+	if rest.IsCBOR(contentType) {
+		next = kdu.NewCBORDecoder(r).NextEventObject
+	}
 	return func() (watch.Event, error) {
-		typ, obj, err := dec.NextEventObject()
+		typ, obj, err := next()
 		if err != nil {
 			return watch.Event{}, err
 		}

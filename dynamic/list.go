@@ -23,7 +23,7 @@ func (h *ResourceHandle) List(ctx context.Context, opts metav1.ListOptions) (*un
 		return nil, err
 	}
 	defer resp.Body.Close()
-	list, err := decodeList(resp.Body)
+	list, err := decodeList(resp.Header.Get("Content-Type"), resp.Body)
 	if err != nil {
 		return nil, h.errorf(c, "decode the response: %w", err)
 	}

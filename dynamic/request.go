@@ -26,8 +26,9 @@ type call struct {
 	subresource []string // path segments after the name
 	query       url.Values
 	body        []byte
-	contentType string // "" = application/json when body != nil
-	accept      string // "" = application/json
+	contentType string                         // "" = application/json when body != nil
+	fallback    func() ([]byte, string, error) // the JSON form of a CBOR body
+	accept      string                         // "" = the Client's objects (Client.acceptObjects)
 }
 
 // request builds the rest.Request for c on h's resource and namespace. It
@@ -59,7 +60,7 @@ func (h *ResourceHandle) request(c call) (*rest.Request, error) {
 	if err != nil {
 		return nil, h.errorf(c, "%w", err)
 	}
-	req := &rest.Request{Method: c.method, Path: path, Body: c.body}
+	req := &rest.Request{Method: c.method, Path: path, Body: c.body, JSONFallback: c.fallback}
 	if len(c.query) > 0 {
 		req.Query = c.query
 	}
@@ -70,11 +71,15 @@ func (h *ResourceHandle) request(c call) (*rest.Request, error) {
 		}
 		req.Header = http.Header{"Content-Type": {ct}}
 	}
-	if c.accept != "" {
+	accept := c.accept
+	if accept == "" {
+		accept = h.c.acceptObjects()
+	}
+	if accept != "" {
 		if req.Header == nil {
 			req.Header = http.Header{}
 		}
-		req.Header.Set("Accept", c.accept)
+		req.Header.Set("Accept", accept)
 	}
 	return req, nil
 }

@@ -114,7 +114,7 @@ func (h *ResourceHandle) patchStrategicLocally(ctx context.Context, c call, opts
 		if err != nil {
 			return nil, h.errorf(c, "apply locally: %w", err)
 		}
-		obj, err := decodeObject(bytes.NewReader(merged))
+		obj, err := decodeObject(contentJSON, bytes.NewReader(merged))
 		if err != nil {
 			return nil, h.errorf(c, "decode the merged object: %w", err)
 		}

@@ -57,8 +57,8 @@ func (h *ResourceHandle) WatchTable(ctx context.Context, opts metav1.ListOptions
 func viewEvents[T any, PT interface {
 	*T
 	runtime.Object
-}](want string) func(io.Reader) func() (watch.Event, error) {
-	return func(r io.Reader) func() (watch.Event, error) {
+}](want string) func(string, io.Reader) func() (watch.Event, error) {
+	return func(_ string, r io.Reader) func() (watch.Event, error) {
 		return newEventReaderOf(r, func(raw []byte) (runtime.Object, error) {
 			v := PT(new(T))
 			if err := json.Unmarshal(raw, v); err != nil {
@@ -73,8 +73,9 @@ func viewEvents[T any, PT interface {
 }
 
 // watch starts the watch c and reads its events with the reader newReader
-// makes, each event bounded by the client's MaxWatchEventBytes.
-func (h *ResourceHandle) watch(ctx context.Context, c call, newReader func(io.Reader) func() (watch.Event, error)) (watch.Interface, error) {
+// makes for the stream's Content-Type, each event bounded by the client's
+// MaxWatchEventBytes.
+func (h *ResourceHandle) watch(ctx context.Context, c call, newReader func(contentType string, r io.Reader) func() (watch.Event, error)) (watch.Interface, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	resp, err := h.send(ctx, c)
 	if err != nil {
@@ -83,7 +84,7 @@ func (h *ResourceHandle) watch(ctx context.Context, c call, newReader func(io.Re
 	}
 	w := &chanWatch{out: make(chan watch.Event), stop: cancel}
 	body := &eventBody{r: resp.Body, max: h.c.maxEvent}
-	go w.stream(ctx, resp.Body, body, newReader(body), h.what(c))
+	go w.stream(ctx, resp.Body, body, newReader(resp.Header.Get("Content-Type"), body), h.what(c))
 	return w, nil
 }
 

@@ -12,7 +12,8 @@ import (
 )
 
 // FuzzWatchStream reads arbitrary bytes as a watch stream, bounded per
-// event, with the full-object and the metadata readers: no panic, every
+// event, with the full-object readers (JSON and cbor-seq) and the metadata
+// reader: no panic, every
 // event is of a known type with the object its type promises, and the
 // reading ends (io.EOF or an error) without looping.
 func FuzzWatchStream(f *testing.F) {
@@ -22,9 +23,13 @@ func FuzzWatchStream(f *testing.F) {
 	f.Add([]byte(`{"type":"MODIFIED","object":{"kind":"X","apiVersion":"v1","data":"` + string(bytes.Repeat([]byte("y"), 600)) + `"}}`))
 	meta := viewEvents[metav1.PartialObjectMetadata]("PartialObjectMetadata")
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, newReader := range []func(io.Reader) func() (watch.Event, error){newEventReader, meta} {
+		readers := []struct {
+			contentType string
+			newReader   func(string, io.Reader) func() (watch.Event, error)
+		}{{"application/json", newEventReader}, {"application/cbor-seq", newEventReader}, {"application/json", meta}}
+		for _, rd := range readers {
 			body := &eventBody{r: bytes.NewReader(data), max: 512}
-			next := newReader(body)
+			next := rd.newReader(rd.contentType, body)
 			for n := 0; ; n++ {
 				body.n = 0
 				if n > len(data) {
