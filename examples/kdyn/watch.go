@@ -27,6 +27,8 @@ type watcher struct {
 	tg  target
 	h   *dynamic.ResourceHandle
 	out io.Writer
+	// failed is the watch's last ERROR, until an event follows it.
+	failed error
 
 	// table output
 	tp    printer.TablePrinter
@@ -69,6 +71,9 @@ func runWatch(ctx context.Context, s *session, o getFlags, targets []target) err
 			if !ok {
 				if ctx.Err() != nil {
 					return nil
+				}
+				if w.failed != nil { // the watch's last ERROR ended it
+					return w.failed
 				}
 				return fmt.Errorf("the watch of %s ended unexpectedly", w.tg.mapping.Resource)
 			}
@@ -133,7 +138,15 @@ func (w *watcher) event(ctx context.Context, ev watch.Event) error {
 	case watch.Bookmark:
 		return nil
 	case watch.Error:
-		return apierrors.FromObject(ev.Object)
+		// WatchResumable goes on after a transient error (a 5xx, a stream
+		// it could not read) and closes after a final one: keep it until
+		// the next event says which.
+		w.failed = apierrors.FromObject(ev.Object)
+		return nil
+	}
+	if w.failed != nil {
+		fmt.Fprintf(w.s.errOut, "Warning: the watch of %s resumed after: %v\n", w.tg.mapping.Resource, w.failed)
+		w.failed = nil
 	}
 	obj, ok := ev.Object.(*unstructured.Unstructured)
 	if !ok {
