@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubedyn/kubedyn/dynamic"
 	"github.com/kubedyn/kubedyn/dynamic/internal/listwatch"
+	"github.com/kubedyn/kubedyn/unstructured/compact"
 )
 
 // State is where an informer is in its life.
@@ -59,8 +60,29 @@ type Options[T Object] struct {
 	Transform func(obj T) (T, error)
 	// Lean drops managedFields and interns strings (keys and values
 	// shared between objects are stored once), after Transform: see
-	// [LeanUnstructured] and [LeanMetadata].
+	// [LeanUnstructured] and [LeanMetadata]. It applies to the objects an
+	// informer keeps as they are (metadata informers, StoreTrees): the
+	// compact store of full-object informers is leaner already.
 	Lean bool
+	// KeepManagedFields keeps metadata.managedFields in a full-object
+	// informer's compact store, which drops them by default.
+	KeepManagedFields bool
+	// Project makes a full-object informer keep a projection of each
+	// object: apiVersion, kind, the metadata fields in
+	// compact.ProjectedMetadata (name, namespace, uid, resourceVersion,
+	// labels, annotations, ownerReferences, generation, deletionTimestamp,
+	// finalizers) and these field paths only, dot-separated object keys
+	// such as "spec.replicas" or "status.conditions". Every object it
+	// hands out (listers, handlers) carries the annotation
+	// "kubedyn.io/projection" (compact.ProjectionAnnotation) naming the
+	// paths, so that nobody takes it for the whole object. A path with an
+	// empty segment makes Run fail at once.
+	Project []string
+	// StoreTrees makes a full-object informer keep decoded trees, as
+	// before the compact store: listers then hand out the cached objects
+	// themselves (read-only, no cost per read), at about 5 to 20 times the
+	// memory per object. Project and KeepManagedFields do not apply.
+	StoreTrees bool
 	// ResyncPeriod, when positive, calls every handler's OnUpdate(obj, obj)
 	// for every cached object at this period.
 	ResyncPeriod time.Duration
@@ -120,6 +142,8 @@ type Informer[T Object] struct {
 	opts  Options[T]
 	src   listwatch.Source[T]
 	store *store[T]
+	// optErr says the options cannot be used: Run fails with it.
+	optErr error
 
 	mu        sync.Mutex // guards listeners, state, stateErr, synced, started
 	listeners []*listener[T]
@@ -147,7 +171,12 @@ func NewMetadata(h *dynamic.ResourceHandle, opts Options[*metav1.PartialObjectMe
 func newInformer[T Object](h *dynamic.ResourceHandle, opts Options[T], src listwatch.Source[T]) *Informer[T] {
 	opts.MaxBackoff = cmp.Or(max(opts.MaxBackoff, 0), 30*time.Second)
 	opts.GonePoll = cmp.Or(max(opts.GonePoll, 0), time.Minute)
-	return &Informer[T]{h: h, opts: opts, src: src, store: newStore(opts.Indexers), syncedCh: make(chan struct{})}
+	i := &Informer[T]{h: h, opts: opts, src: src, store: newStore(opts.Indexers), syncedCh: make(chan struct{})}
+	if _, full := any(*new(T)).(*unstructured.Unstructured); full && !opts.StoreTrees {
+		// Full objects are kept in compact form.
+		i.store.keep, i.optErr = newKeeper[T](compact.Options{KeepManagedFields: opts.KeepManagedFields, Project: opts.Project})
+	}
+	return i
 }
 
 // GroupVersionResource returns the informer's resource.
@@ -241,6 +270,9 @@ func (i *Informer[T]) Run(ctx context.Context) error {
 	i.started = true
 	i.mu.Unlock()
 	defer i.finish()
+	if i.optErr != nil {
+		return fmt.Errorf("run %s informer: %w", i.what(), i.optErr)
+	}
 	changed, cancel := i.subscribe()
 	defer cancel()
 	if i.opts.ResyncPeriod > 0 {
@@ -348,7 +380,7 @@ func (i *Informer[T]) prepare(obj T) (T, error) {
 			return obj, fmt.Errorf("transform %s %s: %w", i.what(), KeyOf(obj), err)
 		}
 	}
-	if i.opts.Lean {
+	if i.opts.Lean && i.store.keep.b == nil {
 		leanObject(obj)
 	}
 	return obj, nil

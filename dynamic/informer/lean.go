@@ -15,7 +15,8 @@ const maxInterned = 256
 
 // LeanUnstructured makes u smaller for a long-lived cache, in place, and
 // returns it, for use as (or in) an Options.Transform; Options.Lean applies
-// it after Transform. It is package unstructured's LeanInPlace: it drops
+// it after Transform when the informer keeps trees (Options.StoreTrees),
+// the compact store being smaller still. It is package unstructured's LeanInPlace: it drops
 // metadata.managedFields (server-side apply bookkeeping that controllers
 // rarely read, often half of an object's bytes), interns keys and repeated
 // values (namespaces, label values, images, "True") with Go's unique

@@ -8,19 +8,20 @@ import (
 	"k8s.io/apimachinery/pkg/labels"
 )
 
-// Lister reads an informer's cache. Every object it returns is the cached
-// object itself, shared with the informer, its handlers and every other
-// reader: treat it as read-only (DeepCopy it before changing it). Lists are
-// sorted by namespace, then name.
+// Lister reads an informer's cache. Lists are sorted by namespace, then
+// name. A full-object informer keeps objects in compact form (the
+// default): each object a Lister returns is a new tree, built for this
+// call and the caller's to change. An informer that keeps objects as they
+// are (metadata informers, Options.StoreTrees) returns the cached object
+// itself, shared with the informer, its handlers and every other reader:
+// treat it as read-only (DeepCopy it before changing it).
 type Lister[T Object] struct {
 	s *store[T]
 }
 
 // Get returns the object with key k, and whether it is cached.
 func (l Lister[T]) Get(k Key) (T, bool) {
-	l.s.mu.RLock()
-	defer l.s.mu.RUnlock()
-	return l.s.getLocked(k)
+	return l.s.get(k)
 }
 
 // List returns every cached object whose labels sel matches, in every
@@ -60,14 +61,18 @@ func (l Lister[T]) IndexValues(indexName string) ([]string, error) {
 func (l Lister[T]) list(ns string, all bool, sel labels.Selector) []T {
 	everything := sel == nil || sel.Empty()
 	l.s.mu.RLock()
-	var out []T
-	l.s.eachLocked(ns, all, func(obj T) bool {
-		if everything || sel.Matches(labelsOf(obj)) {
-			out = append(out, obj)
+	var matched []kept[T]
+	l.s.eachLocked(ns, all, func(e kept[T]) bool {
+		if everything || sel.Matches(l.s.keep.labels(e)) {
+			matched = append(matched, e)
 		}
 		return true
 	})
 	l.s.mu.RUnlock()
+	out := make([]T, len(matched))
+	for n, e := range matched {
+		out[n] = l.s.keep.unpack(e)
+	}
 	sortObjects(out)
 	return out
 }

@@ -34,6 +34,7 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 		FirstBackoff: 200 * time.Millisecond, MaxBackoff: i.opts.MaxBackoff,
 		Ending: listwatch.RetryUntilGone, Record: listwatch.RecordKeys,
 		Logger: i.opts.Logger, What: i.what(),
+		Report: i.h.Observe, Resource: i.h.GroupVersionResource(), Namespace: i.h.NamespaceName(),
 	}, i.deliver)
 	if cause := context.Cause(ctx); cause != nil {
 		return cause
@@ -100,29 +101,51 @@ func (i *Informer[T]) apply(t watch.EventType, obj T, listed bool) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.store.mu.Lock()
-	var n notification[T]
+	n, ok := i.applyLocked(t, obj, listed)
+	i.store.mu.Unlock()
+	if ok {
+		i.notifyLocked(n)
+	}
+}
+
+// applyLocked changes the store, whose lock is held, and returns what to
+// tell the handlers (ok false: nothing).
+func (i *Informer[T]) applyLocked(t watch.EventType, obj T, listed bool) (n notification[T], ok bool) {
+	keep := i.store.keep
 	if t == watch.Deleted {
 		old, ok := i.store.deleteLocked(KeyOf(obj))
 		if !ok {
-			i.store.mu.Unlock()
-			return // nothing cached to delete: nothing to tell
+			return n, false // nothing cached to delete: nothing to tell
+		}
+		if len(i.listeners) == 0 {
+			return n, false // no one to tell
 		}
 		if listed {
-			obj = old
+			obj = keep.unpack(old)
+		} else if h, err := keep.hand(obj); err == nil {
+			obj = h
+		} else {
+			obj = keep.unpack(old) // the last state the cache had
 		}
-		n = notification[T]{kind: noteDelete, obj: obj}
-	} else {
-		old, existed, err := i.store.putLocked(obj)
-		if err != nil {
-			i.logDrop(err)
-		}
-		n = notification[T]{kind: noteAdd, obj: obj, initial: !i.synced}
-		if existed {
-			n = notification[T]{kind: noteUpdate, old: old, obj: obj}
-		}
+		return notification[T]{kind: noteDelete, obj: obj}, true
 	}
-	i.store.mu.Unlock()
-	i.notifyLocked(n)
+	// Handlers and index functions read the object handed on.
+	e, handed, err := keep.pack(obj, len(i.listeners) > 0 || len(i.store.indexer) > 0)
+	if err != nil {
+		i.logDrop(err)
+		return n, false
+	}
+	old, existed, err := i.store.putLocked(e, handed)
+	if err != nil {
+		i.logDrop(err)
+	}
+	if len(i.listeners) == 0 {
+		return n, false
+	}
+	if existed {
+		return notification[T]{kind: noteUpdate, old: keep.unpack(old), obj: handed}, true
+	}
+	return notification[T]{kind: noteAdd, obj: handed, initial: !i.synced}, true
 }
 
 // logDrop says an object was not cached as it came (it reads only what

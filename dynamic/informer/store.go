@@ -48,38 +48,55 @@ type Indexers[T Object] map[string]IndexFunc[T]
 // store is the informer's cache: objects by namespace then name (the
 // namespace level is the namespace index, so it costs no extra entry per
 // object and no allocated "namespace/name" key), plus optional indices.
+// What it holds of each object is its keeper's choice: the compact form
+// (full-object informers) or the object itself.
 type store[T Object] struct {
-	mu sync.RWMutex // guards byNS, count and indices
+	mu sync.RWMutex // guards byNS, count, indices and keep's Builder
 	// byNS maps namespace → name → object. The map keys are the objects'
 	// own namespace and name strings.
-	byNS    map[string]map[string]T
+	byNS    map[string]map[string]kept[T]
 	count   int
 	indexer Indexers[T]
 	// indices maps index name → indexed value → keys of the objects
 	// indexed under it.
 	indices map[string]map[string]map[Key]struct{}
+	keep    keeper[T] // set before the store is used
 }
 
 func newStore[T Object](indexers Indexers[T]) *store[T] {
-	s := &store[T]{byNS: map[string]map[string]T{}, indexer: indexers, indices: map[string]map[string]map[Key]struct{}{}}
+	s := &store[T]{byNS: map[string]map[string]kept[T]{}, indexer: indexers, indices: map[string]map[string]map[Key]struct{}{}}
 	for name := range indexers {
 		s.indices[name] = map[string]map[Key]struct{}{}
 	}
 	return s
 }
 
-// getLocked returns the object under k.
-func (s *store[T]) getLocked(k Key) (T, bool) {
-	obj, ok := s.byNS[k.Namespace][k.Name]
-	return obj, ok
+// getLocked returns what is kept under k.
+func (s *store[T]) getLocked(k Key) (kept[T], bool) {
+	e, ok := s.byNS[k.Namespace][k.Name]
+	return e, ok
 }
 
-// putLocked stores obj, returning the object it replaced.
-func (s *store[T]) putLocked(obj T) (old T, existed bool, err error) {
-	k := KeyOf(obj)
+// get returns the object under k (a new tree for a compact one, made
+// outside the lock).
+func (s *store[T]) get(k Key) (T, bool) {
+	s.mu.RLock()
+	e, ok := s.getLocked(k)
+	s.mu.RUnlock()
+	if !ok {
+		var zero T
+		return zero, false
+	}
+	return s.keep.unpack(e), true
+}
+
+// putLocked stores e, which pack made of obj, returning what it replaced.
+// The index functions get obj.
+func (s *store[T]) putLocked(e kept[T], obj T) (old kept[T], existed bool, err error) {
+	k := s.keep.key(e)
 	names := s.byNS[k.Namespace]
 	if names == nil {
-		names = map[string]T{}
+		names = map[string]kept[T]{}
 		s.byNS[k.Namespace] = names
 	}
 	old, existed = names[k.Name]
@@ -88,12 +105,12 @@ func (s *store[T]) putLocked(obj T) (old T, existed bool, err error) {
 	} else {
 		s.count++
 	}
-	names[k.Name] = obj
+	names[k.Name] = e
 	return old, existed, s.indexLocked(k, obj)
 }
 
-// deleteLocked removes the object under k, returning it.
-func (s *store[T]) deleteLocked(k Key) (T, bool) {
+// deleteLocked removes what is kept under k, returning it.
+func (s *store[T]) deleteLocked(k Key) (kept[T], bool) {
 	names := s.byNS[k.Namespace]
 	old, ok := names[k.Name]
 	if !ok {
@@ -131,8 +148,13 @@ func (s *store[T]) indexLocked(k Key, obj T) error {
 	return errors.Join(errs...)
 }
 
-// unindexLocked removes old, stored under k, from every index.
-func (s *store[T]) unindexLocked(k Key, old T) {
+// unindexLocked removes old, stored under k, from every index (the index
+// functions get old's object: a compact one is made into a tree once).
+func (s *store[T]) unindexLocked(k Key, e kept[T]) {
+	if len(s.indexer) == 0 {
+		return
+	}
+	old := s.keep.unpack(e)
 	for name, fn := range s.indexer {
 		values, err := fn(old)
 		if err != nil {
@@ -152,7 +174,7 @@ func (s *store[T]) unindexLocked(k Key, old T) {
 
 // eachLocked calls fn for every object of namespace ns ("" with all set:
 // every object), in no particular order, until fn returns false.
-func (s *store[T]) eachLocked(ns string, all bool, fn func(T) bool) {
+func (s *store[T]) eachLocked(ns string, all bool, fn func(kept[T]) bool) {
 	if !all {
 		for _, obj := range s.byNS[ns] {
 			if !fn(obj) {
@@ -174,8 +196,8 @@ func (s *store[T]) eachLocked(ns string, all bool, fn func(T) bool) {
 // relists.
 func (s *store[T]) snapshotLocked() []T {
 	out := make([]T, 0, s.count)
-	s.eachLocked("", true, func(obj T) bool {
-		out = append(out, obj)
+	s.eachLocked("", true, func(e kept[T]) bool {
+		out = append(out, s.keep.unpack(e))
 		return true
 	})
 	sortObjects(out)
@@ -191,8 +213,8 @@ func (s *store[T]) byIndexLocked(name, value string) ([]T, error) {
 	set := idx[value]
 	out := make([]T, 0, len(set))
 	for k := range set {
-		if obj, ok := s.getLocked(k); ok {
-			out = append(out, obj)
+		if e, ok := s.getLocked(k); ok {
+			out = append(out, s.keep.unpack(e))
 		}
 	}
 	sortObjects(out)

@@ -7,6 +7,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/kubedyn/kubedyn/unstructured/compact"
 )
 
 type U = *unstructured.Unstructured
@@ -16,9 +18,31 @@ func withField(u U, v any, path ...string) U {
 	return u
 }
 
+// compactStore is newStore keeping compact objects, as full-object
+// informers do.
+func compactStore(t testing.TB, indexers Indexers[U]) *store[U] {
+	t.Helper()
+	s := newStore(indexers)
+	k, err := newKeeper[U](compact.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.keep = k
+	return s
+}
+
+// putObjLocked keeps obj as the store's keeper says.
+func (s *store[T]) putObjLocked(obj T) (kept[T], bool, error) {
+	e, handed, err := s.keep.pack(obj, true)
+	if err != nil {
+		return kept[T]{}, false, err
+	}
+	return s.putLocked(e, handed)
+}
+
 func testStore(t *testing.T) *store[U] {
 	t.Helper()
-	s := newStore(Indexers[U]{
+	s := compactStore(t, Indexers[U]{
 		NamespaceIndex: IndexByNamespace[U],
 		"app":          IndexByLabel[U]("app"),
 		"node":         IndexByField("spec", "nodeName"),
@@ -31,7 +55,7 @@ func testStore(t *testing.T) *store[U] {
 		withField(obj("b", "db-1", "3", map[string]string{"app": "db"}), "n1", "spec", "nodeName"),
 		obj("", "cluster-thing", "4", nil),
 	} {
-		if _, _, err := s.putLocked(o); err != nil {
+		if _, _, err := s.putObjLocked(o); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -116,7 +140,7 @@ func TestIndexFollowsChanges(t *testing.T) {
 	s := testStore(t)
 	l := Lister[U]{s: s}
 	s.mu.Lock()
-	if _, existed, err := s.putLocked(obj("a", "web-2", "5", map[string]string{"app": "db"})); err != nil || !existed {
+	if _, existed, err := s.putObjLocked(obj("a", "web-2", "5", map[string]string{"app": "db"})); err != nil || !existed {
 		t.Fatalf("put = %v, %v; want an update", existed, err)
 	}
 	s.deleteLocked(Key{Namespace: "b", Name: "db-1"})
@@ -144,10 +168,10 @@ func TestIndexFollowsChanges(t *testing.T) {
 // TestIndexError keeps an object whose index function fails out of that
 // index, in the cache, and reports the error.
 func TestIndexError(t *testing.T) {
-	s := newStore(Indexers[U]{"node": IndexByField("spec", "nodeName")})
+	s := compactStore(t, Indexers[U]{"node": IndexByField("spec", "nodeName")})
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, _, err := s.putLocked(withField(obj("a", "x", "1", nil), int64(3), "spec", "nodeName"))
+	_, _, err := s.putObjLocked(withField(obj("a", "x", "1", nil), int64(3), "spec", "nodeName"))
 	if err == nil {
 		t.Fatal("put of an object with a non-string nodeName gave no error")
 	}

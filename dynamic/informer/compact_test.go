@@ -1,0 +1,99 @@
+package informer
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/kubedyn/kubedyn/unstructured/compact"
+)
+
+// managed returns obj with a managedFields entry and a spec.
+func managed(ns, name, rv string) U {
+	u := obj(ns, name, rv, map[string]string{"app": "web"})
+	u.Object["spec"] = map[string]any{"replicas": int64(3), "template": map[string]any{"image": "nginx"}}
+	u.Object["status"] = map[string]any{"conditions": []any{map[string]any{"type": "Ready", "status": "True"}}, "phase": "Up"}
+	u.SetManagedFields(nil)
+	md := u.Object["metadata"].(map[string]any)
+	md["managedFields"] = []any{map[string]any{"manager": "kubectl", "operation": "Update"}}
+	return u
+}
+
+// withoutManagedFields returns a copy of u without managedFields.
+func withoutManagedFields(u U) U {
+	c := u.DeepCopy()
+	delete(c.Object["metadata"].(map[string]any), "managedFields")
+	return c
+}
+
+// TestCompactStore checks what the default compact store, KeepManagedFields,
+// a projection and StoreTrees hand out through the lister and handlers.
+func TestCompactStore(t *testing.T) {
+	source := managed("ns", "a", "1")
+	projected := source.DeepCopy()
+	projected.Object = map[string]any{
+		"apiVersion": source.Object["apiVersion"], "kind": source.Object["kind"],
+		"metadata": map[string]any{"name": "a", "namespace": "ns", "resourceVersion": "1",
+			"labels":      map[string]any{"app": "web"},
+			"annotations": map[string]any{compact.ProjectionAnnotation: "spec.replicas,status.conditions"}},
+		"spec":   map[string]any{"replicas": int64(3)},
+		"status": map[string]any{"conditions": source.Object["status"].(map[string]any)["conditions"]},
+	}
+	tests := []struct {
+		name   string
+		opts   Options[U]
+		want   U
+		shared bool // the lister hands out the cached object itself
+	}{
+		{name: "default drops managedFields", want: withoutManagedFields(source)},
+		{name: "keep managedFields", opts: Options[U]{KeepManagedFields: true}, want: source},
+		{name: "projection", opts: Options[U]{Project: []string{"spec.replicas", "status.conditions"}}, want: projected},
+		{name: "trees", opts: Options[U]{StoreTrees: true}, want: source, shared: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex // guards handed
+			var handed []U
+			inf := newInformer(testHandle(t), tc.opts, newFakeSource(source.DeepCopy()).source())
+			inf.AddHandler(HandlerFuncs[U]{AddFunc: func(o U, _ bool) {
+				mu.Lock()
+				defer mu.Unlock()
+				handed = append(handed, o)
+			}})
+			runInformer(t, inf)
+			eventually(t, "a sync", inf.HasSynced)
+			got, ok := inf.Lister().Namespace("ns").Get("a")
+			if !ok {
+				t.Fatal("not cached")
+			}
+			if d := cmp.Diff(tc.want, got); d != "" {
+				t.Errorf("lister (-want +got):\n%s", d)
+			}
+			eventually(t, "the handler's add", func() bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return len(handed) == 1
+			})
+			mu.Lock()
+			first := handed[0]
+			mu.Unlock()
+			if d := cmp.Diff(tc.want, first); d != "" {
+				t.Errorf("handler (-want +got):\n%s", d)
+			}
+			got.SetLabels(map[string]string{"changed": "yes"})
+			again, _ := inf.Lister().Get(Key{"ns", "a"})
+			if changed := again.GetLabels()["changed"] == "yes"; changed != tc.shared {
+				t.Errorf("a change to a listed object shows in the next read: %v, want %v", changed, tc.shared)
+			}
+		})
+	}
+}
+
+func TestBadProjectionFailsRun(t *testing.T) {
+	inf := newInformer(testHandle(t), Options[U]{Project: []string{"spec..replicas"}}, newFakeSource().source())
+	if err := inf.Run(context.Background()); err == nil {
+		t.Fatal("Run with an empty path segment gave no error")
+	}
+}
