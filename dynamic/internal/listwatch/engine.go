@@ -52,12 +52,13 @@ type engine[T Object] struct {
 	rec     *record[T]
 	backoff pause.Backoff
 
-	rv        string // where the next watch starts; "" lists first
-	synced    bool   // a complete state has been delivered
-	relisting bool   // the next list follows an expiry: MarkRelist first
-	streamOff bool   // streaming lists failed: pages from now on
-	connected bool   // a request has succeeded
-	failing   bool   // a failure was logged and nothing has progressed since
+	rv        string     // where the next watch starts; "" lists first
+	synced    bool       // a complete state has been delivered
+	relisting bool       // the next list follows an expiry: MarkRelist first
+	streamOff bool       // streaming lists failed: pages from now on
+	shard     shardState // the shard's selector and mode (shard.go)
+	connected bool       // a request has succeeded
+	failing   bool       // a failure was logged and nothing has progressed since
 }
 
 // run makes attempts until one ends the run. An attempt that failed or
@@ -127,6 +128,9 @@ func (e *engine[T]) log(failing bool, err error) {
 // the watch ends. It reports whether anything new was delivered, and why
 // it ended (nil: the stream closed cleanly).
 func (e *engine[T]) attempt(ctx context.Context) (bool, error) {
+	if err := e.detectShard(ctx); err != nil {
+		return false, err
+	}
 	streaming := e.rv == "" && e.opts.StreamingList && !e.streamOff
 	if e.rv == "" && !streaming {
 		if err := e.pagedList(ctx); err != nil {
@@ -134,7 +138,7 @@ func (e *engine[T]) attempt(ctx context.Context) (bool, error) {
 		}
 	}
 	o := metav1.ListOptions{LabelSelector: e.opts.LabelSelector, FieldSelector: e.opts.FieldSelector,
-		ResourceVersion: e.rv, AllowWatchBookmarks: true}
+		ResourceVersion: e.rv, AllowWatchBookmarks: true, ShardSelector: e.shard.wire}
 	if streaming {
 		yes := true
 		o.SendInitialEvents, o.ResourceVersionMatch = &yes, metav1.ResourceVersionMatchNotOlderThan
@@ -166,7 +170,8 @@ func (e *engine[T]) attempt(ctx context.Context) (bool, error) {
 // pagedList lists in pages of 500, delivering the difference from what
 // was delivered.
 func (e *engine[T]) pagedList(ctx context.Context) error {
-	o := metav1.ListOptions{LabelSelector: e.opts.LabelSelector, FieldSelector: e.opts.FieldSelector, Limit: 500}
+	o := metav1.ListOptions{LabelSelector: e.opts.LabelSelector, FieldSelector: e.opts.FieldSelector, Limit: 500,
+		ShardSelector: e.shard.wire}
 	if err := e.begin(); err != nil {
 		return err
 	}
@@ -244,6 +249,10 @@ func (e *engine[T]) event(ev watch.Event, listing *bool) (bool, error) {
 // object delivers one object if it is new to the consumer. Every object
 // enters the engine here.
 func (e *engine[T]) object(t watch.EventType, obj T, listing bool) (bool, error) {
+	t, drop := e.shardFilter(t, obj, listing)
+	if drop {
+		return false, nil
+	}
 	if listing {
 		t = e.rec.listed(obj)
 	} else if e.rec.fresh(t, obj) {

@@ -22,6 +22,10 @@ type Object interface {
 type Source[T Object] struct {
 	List  func(ctx context.Context, opts metav1.ListOptions) (items []T, rv, cont string, err error)
 	Watch func(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error)
+	// Echo, when set, lists one page and returns its
+	// metadata.shardInfo.selector ("" none): how a run with a Shard tells
+	// whether the server filtered. Without it a Shard is applied client-side.
+	Echo func(ctx context.Context, opts metav1.ListOptions) (string, error)
 }
 
 // Ending says which refusals end a run (the policy is in the package doc).
@@ -80,7 +84,11 @@ type Options[T Object] struct {
 	// Observe, when set, is told of every connection, failure, relist and
 	// fallback. It must not block.
 	Observe func(Note)
-	What    string // names the resource in errors and logs
+	// Shard, when set, restricts the run to the shard's objects: sent as
+	// ListOptions.ShardSelector when the server echoes it, applied on
+	// arrival in every case (shard.go).
+	Shard Shard
+	What  string // names the resource in errors and logs
 }
 
 // Mark tells the engine's own bookmarks apart from the server's (MarkNone).
@@ -124,4 +132,5 @@ type Note struct {
 	What string
 	Err  error
 	Wait time.Duration
+	Mode string // NoteShard: ShardServer or ShardClient
 }

@@ -24,6 +24,9 @@ func UnstructuredSource(list listFunc[*unstructured.UnstructuredList], w watchFu
 			items[n] = &unstructured.Unstructured{Object: l.Items[n].Object}
 		}
 		return items, l.GetResourceVersion(), l.GetContinue()
+	}, func(l *unstructured.UnstructuredList) string {
+		echo, _, _ := unstructured.NestedString(l.Object, "metadata", "shardInfo", "selector")
+		return echo
 	})
 }
 
@@ -37,10 +40,17 @@ func MetadataSource(list listFunc[*metav1.PartialObjectMetadataList], w watchFun
 			items[n] = &m
 		}
 		return items, l.ResourceVersion, l.Continue
+	}, func(l *metav1.PartialObjectMetadataList) string {
+		if l.ShardInfo == nil {
+			return ""
+		}
+		return l.ShardInfo.Selector
 	})
 }
 
-func source[L any, T Object](list listFunc[L], w watchFunc, page pageOf[L, T]) Source[T] {
+// source makes a Source of a list and a watch; echo reads a list's
+// metadata.shardInfo.selector.
+func source[L any, T Object](list listFunc[L], w watchFunc, page pageOf[L, T], echo func(L) string) Source[T] {
 	return Source[T]{Watch: w, List: func(ctx context.Context, opts metav1.ListOptions) ([]T, string, string, error) {
 		l, err := list(ctx, opts)
 		if err != nil {
@@ -48,5 +58,11 @@ func source[L any, T Object](list listFunc[L], w watchFunc, page pageOf[L, T]) S
 		}
 		items, rv, cont := page(l)
 		return items, rv, cont, nil
+	}, Echo: func(ctx context.Context, opts metav1.ListOptions) (string, error) {
+		l, err := list(ctx, opts)
+		if err != nil {
+			return "", err
+		}
+		return echo(l), nil
 	}}
 }
