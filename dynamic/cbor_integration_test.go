@@ -88,9 +88,9 @@ func (l *wireLog) snapshot() []wireRow {
 	return append([]wireRow(nil), l.rows...)
 }
 
-// wireClient returns an admin Client with default Options whose exchanges
-// are recorded.
-func wireClient(t *testing.T, env *cluster.Env) (*Client, *rest.Client, *wireLog) {
+// wireClient returns an admin Client with opts whose exchanges are
+// recorded.
+func wireClient(t *testing.T, env *cluster.Env, opts Options) (*Client, *rest.Client, *wireLog) {
 	t.Helper()
 	cfg, err := rest.Load(rest.LoadOptions{KubeconfigPath: env.Kubeconfig, Context: cluster.AdminContext})
 	if err != nil {
@@ -103,7 +103,7 @@ func wireClient(t *testing.T, env *cluster.Env) (*Client, *rest.Client, *wireLog
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(rc, Options{})
+	c, err := New(rc, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,37 +209,89 @@ func exerciseVerbs(t *testing.T, c *Client, gvr schema.GroupVersionResource, ns 
 	must("strategic merge patch", err)
 }
 
-// TestCBORVerbs: with the gate on, every verb reads CBOR, and once the
-// server has answered in CBOR, creates, updates and applies send CBOR.
+// TestCBORVerbs: with the gate on, every verb reads CBOR; request bodies
+// stay JSON by default, and with WireCBOR, once the server has answered in
+// CBOR, creates, updates and applies send CBOR.
 func TestCBORVerbs(t *testing.T) {
 	env := gatedEnv(t, true)
-	c, rc, log := wireClient(t, env)
-	gvr := installWidgetCRD(t, c, "Namespaced")
-	ns := env.Namespace(t)
-	exerciseVerbs(t, c, gvr, ns)
-	if !rc.CBORBodies() {
-		t.Errorf("CBORBodies() = false after a run against a server with %s", cborGate)
+	for _, tc := range []struct {
+		name       string
+		wire       WireFormat
+		cborBodies bool
+	}{
+		{name: "default", wire: WireCBORReads},
+		{name: "WireCBOR", wire: WireCBOR, cborBodies: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, rc, log := wireClient(t, env, Options{Wire: tc.wire})
+			gvr := installWidgetCRD(t, c, "Namespaced")
+			exerciseVerbs(t, c, gvr, env.Namespace(t))
+			if !rc.ServedCBOR() {
+				t.Errorf("ServedCBOR() = false after a run against a server with %s", cborGate)
+			}
+			checkWire(t, log.snapshot(), "/"+gvr.Group+"/", true, tc.cborBodies)
+		})
 	}
-	checkWire(t, log.snapshot(), "/"+gvr.Group+"/", true)
 }
 
-// TestCBORGateOff: with the gate off, the same calls with the same Options
-// read and send JSON, and nothing is sent as CBOR.
+// TestCBORGateOff: with the gate off, the same calls, even with WireCBOR,
+// read and send JSON.
 func TestCBORGateOff(t *testing.T) {
 	env := gatedEnv(t, false)
-	c, rc, log := wireClient(t, env)
+	c, rc, log := wireClient(t, env, Options{Wire: WireCBOR})
 	gvr := installWidgetCRD(t, c, "Namespaced")
-	ns := env.Namespace(t)
-	exerciseVerbs(t, c, gvr, ns)
+	exerciseVerbs(t, c, gvr, env.Namespace(t))
 	if rc.CBORBodies() || rc.ServedCBOR() {
 		t.Errorf("CBORBodies() = %v, ServedCBOR() = %v against a server without %s", rc.CBORBodies(), rc.ServedCBOR(), cborGate)
 	}
-	checkWire(t, log.snapshot(), "/"+gvr.Group+"/", false)
+	checkWire(t, log.snapshot(), "/"+gvr.Group+"/", false, false)
+}
+
+// TestCBORBodyFieldValidation is the evidence behind JSON bodies by
+// default: the server's field validation names an unknown field of a JSON
+// body and not of a CBOR one.
+func TestCBORBodyFieldValidation(t *testing.T) {
+	env := gatedEnv(t, true)
+	ns := env.Namespace(t)
+	warn := func(wire WireFormat) string {
+		t.Helper()
+		var warnings []string
+		cfg, err := rest.Load(rest.LoadOptions{KubeconfigPath: env.Kubeconfig, Context: cluster.AdminContext})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.WarningHandler = rest.WarningHandlerFunc(func(w rest.Warning) { warnings = append(warnings, w.Text) })
+		rc, err := rest.NewClient(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _ := New(rc, Options{Wire: wire})
+		cms := c.Resource(schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}).Namespace(ns)
+		ctx := context.Background()
+		if _, err := cms.List(ctx, metav1.ListOptions{}); err != nil { // learn that the server speaks CBOR
+			t.Fatal(err)
+		}
+		bad := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap",
+			"metadata": map[string]any{"name": "bad"}, "bogus": "field"}}
+		if _, err := cms.Create(ctx, bad, metav1.CreateOptions{FieldValidation: "Warn", DryRun: []string{metav1.DryRunAll}}); err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(warnings, "; ")
+	}
+	if w := warn(WireCBORReads); !strings.Contains(w, "bogus") {
+		t.Errorf("JSON body: warnings %q, want one naming the unknown field", w)
+	}
+	w := warn(WireCBOR)
+	t.Logf("CBOR body: warnings %q", w)
+	if strings.Contains(w, "bogus") {
+		t.Errorf("the server now names the unknown fields of CBOR bodies (%q): reconsider JSON bodies by default (WireCBORReads)", w)
+	}
 }
 
 // checkWire checks the media types of the exchanges about the widgets
-// (paths containing marker) and the test's ConfigMap.
-func checkWire(t *testing.T, rows []wireRow, marker string, cbor bool) {
+// (paths containing marker) and the test's ConfigMap: answers CBOR when
+// cborReads, create, update and apply bodies CBOR when cborBodies.
+func checkWire(t *testing.T, rows []wireRow, marker string, cborReads, cborBodies bool) {
 	t.Helper()
 	counts := map[string]int{}
 	for _, r := range rows {
@@ -254,11 +306,11 @@ func checkWire(t *testing.T, rows []wireRow, marker string, cbor bool) {
 			if sentCBOR {
 				t.Errorf("%s %s sent %s: JSON, merge and strategic patches have no CBOR form", r.method, r.path, r.sent)
 			}
-		case (r.method == http.MethodPost || r.method == http.MethodPut || r.method == http.MethodPatch) && sentCBOR != cbor:
-			t.Errorf("%s %s sent %s, want CBOR %v", r.method, r.path, r.sent, cbor)
+		case (r.method == http.MethodPost || r.method == http.MethodPut || r.method == http.MethodPatch) && sentCBOR != cborBodies:
+			t.Errorf("%s %s sent %s, want CBOR %v", r.method, r.path, r.sent, cborBodies)
 		}
-		if r.status != http.StatusNotFound && r.method != http.MethodDelete && gotCBOR != cbor {
-			t.Errorf("%s %s?%s answered %s, want CBOR %v", r.method, r.path, r.query, r.got, cbor)
+		if r.status != http.StatusNotFound && r.method != http.MethodDelete && gotCBOR != cborReads {
+			t.Errorf("%s %s?%s answered %s, want CBOR %v", r.method, r.path, r.query, r.got, cborReads)
 		}
 	}
 	t.Logf("exchanges: %v", counts)

@@ -45,10 +45,11 @@ type Options struct {
 	// the watch with an ERROR event saying so, instead of growing the heap
 	// without end.
 	MaxWatchEventBytes int64
-	// Wire chooses how objects travel: the zero value, WireCBORPreferred,
+	// Wire chooses how objects travel: the zero value, WireCBORReads,
 	// asks for CBOR and reads whatever the server sends (JSON from a server
-	// without the CBORServingAndStorage gate); WireJSONOnly keeps to JSON.
-	// See [WireFormat].
+	// without the CBORServingAndStorage gate) and sends JSON; WireCBOR
+	// also sends CBOR bodies to a server that takes them; WireJSONOnly
+	// keeps to JSON. See [WireFormat].
 	Wire WireFormat
 }
 

@@ -43,30 +43,37 @@
 //
 // Kubernetes serves CBOR behind kube-apiserver's CBORServingAndStorage
 // feature gate (alpha, off by default through 1.37). By default
-// ([WireCBORPreferred]) a Client asks for it with JSON as a lower-quality
+// ([WireCBORReads]) a Client asks for it with JSON as a lower-quality
 // alternative in the same Accept header, on every call that reads objects,
 // and decodes each answer by its Content-Type (application/cbor, a watch's
 // application/cbor-seq, or JSON) into the same trees; a server without the
-// gate answers JSON, as before. Create, update and apply bodies go as CBOR
-// (application/cbor, application/apply-patch+cbor) only once the server has
+// gate answers JSON, as before. Request bodies stay JSON unless
+// [Options.Wire] is [WireCBOR]: then create, update and apply bodies go as
+// CBOR (application/cbor, application/apply-patch+cbor) once the server has
 // answered in CBOR, and a 415 to a CBOR body is sent again as JSON, once,
 // and remembered for the server ([rest.Client.CBORBodies]). JSON, merge and
-// strategic merge patches have no CBOR form and stay JSON, as do the
-// meta.k8s.io views (Table, PartialObjectMetadata). [WireJSONOnly] keeps a
-// Client to JSON.
+// strategic merge patches have no CBOR form, and the meta.k8s.io views
+// (Table, PartialObjectMetadata) stay JSON. [WireJSONOnly] keeps a Client
+// to JSON.
 //
-// Why on by default, from our tests on kube-apiserver v1.37.2: with the gate
-// on, all 66 listable built-in resources and a custom resource with every
-// schema type decode to trees equal to their JSON ones (package
-// unstructured's TestCBORServedEqualsJSON), every verb, the resumable watch
-// and the informer pass against the real server in CBOR, and with the gate
-// off the same calls with the same Options read and send JSON (TestCBORVerbs,
-// TestCBORGateOff, and the dynamic and informer suites run once with the gate
-// on); a 10,000-pod list is 18% smaller on the wire (12% gzipped) and decodes
-// about as fast as kubedyn's JSON, 2.3 times as fast as client-go's CBOR (see
-// test/bench). The one difference a caller can see: a float with an integral
-// value (a number field written as 3.0) reads as float64(3) from CBOR where
-// JSON gives int64(3); unstructured.GetInt64 and ToInt64 accept both.
+// Why these defaults, from our tests on kube-apiserver v1.37.2. Reads: with
+// the gate on, all 66 listable built-in resources and a custom resource with
+// every schema type decode to trees equal to their JSON ones (package
+// unstructured's TestCBORServedEqualsJSON); every verb, the resumable watch
+// and the informer pass against the real server reading CBOR, and with the
+// gate off the same calls with the same Options read JSON (TestCBORVerbs,
+// TestCBORGateOff, the informer's TestCBORInformer, and the dynamic and
+// informer suites run once with the gate on); a 10,000-pod list is 18%
+// smaller on the wire (12% gzipped) and decodes about as fast as kubedyn's
+// JSON and 2.3 times as fast as client-go's CBOR (test/bench). Bodies: the
+// server's field validation of a CBOR body reports "found unknown field at
+// map element index 2" where a JSON body's names the field (the default,
+// Warn, turns it into a warning on every write with a stray field;
+// TestCBORBodyFieldValidation), and a single object gains little from
+// CBOR, so bodies stay JSON by default. The one difference a reader can
+// see: a float with an integral value (a number field written as 3.0)
+// reads as float64(3) from CBOR where JSON gives int64(3);
+// unstructured.GetInt64 and ToInt64 accept both.
 //
 // # Errors
 //

@@ -11,18 +11,22 @@ import (
 type WireFormat int
 
 const (
-	// WireCBORPreferred, the default, asks for CBOR with JSON as a
+	// WireCBORReads, the default, asks for CBOR with JSON as a
 	// lower-quality alternative in the same Accept header
 	// ([rest.AcceptCBOR]) on every call that reads objects (get, list,
 	// watch, and the answers of writes), and reads each answer by its
 	// Content-Type. A server without the CBORServingAndStorage gate answers
-	// JSON as before. Create, update and apply bodies go as CBOR only once
-	// the server has answered in CBOR ([rest.Client.CBORBodies]); a 415 to a
-	// CBOR body is sent again as JSON, once, and remembered for the server.
-	// JSON, merge and strategic merge patches, which have no CBOR form, and
-	// the meta.k8s.io views (Table, PartialObjectMetadata) stay JSON.
-	WireCBORPreferred WireFormat = iota
-	// WireJSONOnly asks for and sends JSON only.
+	// JSON as before. Request bodies stay JSON: the server's field
+	// validation does not name the unknown fields of a CBOR body.
+	WireCBORReads WireFormat = iota
+	// WireCBOR is WireCBORReads, and create, update and apply bodies go as
+	// CBOR (application/cbor, application/apply-patch+cbor) once the server
+	// has answered in CBOR ([rest.Client.CBORBodies]); a 415 to a CBOR body
+	// is sent again as JSON, once, and remembered for the server. JSON,
+	// merge and strategic merge patches have no CBOR form and stay JSON.
+	WireCBOR
+	// WireJSONOnly asks for and sends JSON only. The meta.k8s.io views
+	// (Table, PartialObjectMetadata) are JSON whatever the WireFormat.
 	WireJSONOnly
 )
 
@@ -40,7 +44,7 @@ func (c *Client) acceptObjects() string {
 // as CBOR (application/cbor, application/apply-patch+cbor) with a JSON
 // fallback when the server has shown it takes CBOR, else as JSON.
 func (c *Client) encodeBody(obj *unstructured.Unstructured, jsonType string) (body []byte, contentType string, fallback func() ([]byte, string, error), err error) {
-	if c.wire == WireCBORPreferred && c.rc.CBORBodies() {
+	if c.wire == WireCBOR && c.rc.CBORBodies() {
 		if body, err = kdu.MarshalCBOR(obj); err != nil {
 			return nil, "", nil, err
 		}
