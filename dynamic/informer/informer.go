@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubedyn/kubedyn/dynamic"
 	"github.com/kubedyn/kubedyn/dynamic/internal/listwatch"
+	"github.com/kubedyn/kubedyn/dynamic/shard"
 	"github.com/kubedyn/kubedyn/unstructured/compact"
 )
 
@@ -49,6 +50,11 @@ func (s State) String() string {
 type Options[T Object] struct {
 	// LabelSelector and FieldSelector narrow what is listed and watched.
 	LabelSelector, FieldSelector string
+	// Shard, when set, restricts the informer to the objects whose key
+	// (uid or namespace) hashes into its ranges, filtered by the server
+	// when it echoes the selector and here otherwise; SetShard changes the
+	// ranges (shard.go). An empty Selector holds nothing.
+	Shard *shard.Selector
 	// Indexers are extra indices, read with [Lister.ByIndex]. Listing one
 	// namespace needs none.
 	Indexers Indexers[T]
@@ -142,6 +148,7 @@ type Informer[T Object] struct {
 	opts  Options[T]
 	src   listwatch.Source[T]
 	store *store[T]
+	shard sharder // Options.Shard's state (shard.go)
 	// optErr says the options cannot be used: Run fails with it.
 	optErr error
 

@@ -28,14 +28,14 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 		defer func() { cancel(nil); <-done }()
 		go func() { defer close(done); i.watchDiscovery(ctx, changed, cancel) }()
 	}
-	err := listwatch.Run(ctx, i.src, listwatch.Options[T]{
+	err := i.runEngine(ctx, cancel, listwatch.Options[T]{
 		LabelSelector: i.opts.LabelSelector, FieldSelector: i.opts.FieldSelector,
 		StreamingList: !i.opts.DisableStreamingList, InitialEventsTimeout: i.opts.InitialEventsTimeout,
 		FirstBackoff: 200 * time.Millisecond, MaxBackoff: i.opts.MaxBackoff,
 		Ending: listwatch.RetryUntilGone, Record: listwatch.RecordKeys,
 		Logger: i.opts.Logger, What: i.what(),
 		Report: i.h.Observe, Resource: i.h.GroupVersionResource(), Namespace: i.h.NamespaceName(),
-	}, i.deliver)
+	})
 	if cause := context.Cause(ctx); cause != nil {
 		return cause
 	}
@@ -53,7 +53,7 @@ func (i *Informer[T]) deliver(ev listwatch.Event[T]) bool {
 			i.mu.Unlock()
 		}
 	default:
-		i.apply(ev.Type, ev.Object, ev.Listed)
+		i.shardApply(ev.Type, ev.Object, ev.Listed)
 	}
 	return true
 }
