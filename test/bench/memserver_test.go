@@ -92,7 +92,9 @@ func TestClientGoDynamicOnMemserver(t *testing.T) {
 			obj: func(name string) *unstructured.Unstructured {
 				return memserverObject("bench.example.com/v1", "Gizmo", name, "spec", map[string]any{"size": int64(1)})
 			},
-			set: func(obj *unstructured.Unstructured) { _ = unstructured.SetNestedField(obj.Object, int64(2), "spec", "size") },
+			set: func(obj *unstructured.Unstructured) {
+				_ = unstructured.SetNestedField(obj.Object, int64(2), "spec", "size")
+			},
 			apply: func(name, value string) *unstructured.Unstructured {
 				return memserverObject("bench.example.com/v1", "Gizmo", name, "spec", map[string]any{"color": value})
 			},
