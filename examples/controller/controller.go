@@ -60,13 +60,14 @@ func newController(s *stack, t target) *controller {
 	}
 	c.inf = informer.New(c.handle, informer.Options[*unstructured.Unstructured]{
 		LabelSelector: s.opts.selector,
-		Transform:     c.keepWhatWeRead,
-		Lean:          true,
+		Shard:         s.shardSelector(), // nil unless --shards
+		Project:       c.whatWeRead(),
 		ResyncPeriod:  s.opts.resync,
 		Discovery:     s.disco,
 		Notifier:      s.bcast,
 		Logger:        c.log.With("component", "informer"),
 	})
+	s.attachShard(c.inf)
 	c.queue = workqueue.New[informer.Key](workqueue.Options{})
 	c.inf.AddHandler(informer.HandlerFuncs[*unstructured.Unstructured]{
 		AddFunc:    func(obj *unstructured.Unstructured, _ bool) { c.queue.Add(informer.KeyOf(obj)) },
@@ -77,22 +78,17 @@ func newController(s *stack, t target) *controller {
 	return c
 }
 
-// keepWhatWeRead is the informer's Transform: the controller reads only
-// metadata and, with a status subresource, status.conditions, so nothing
-// else is cached.
-func (c *controller) keepWhatWeRead(obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	kept := map[string]any{
-		"apiVersion": obj.Object["apiVersion"],
-		"kind":       obj.Object["kind"],
-		"metadata":   obj.Object["metadata"],
-	}
+// whatWeRead is the informer's projection (Options.Project): the
+// controller reads only metadata (its name, resourceVersion, generation,
+// labels and annotations, which every projection keeps) and, with a status
+// subresource, status.conditions, so nothing else is cached. A resource
+// without status gets a projection to a metadata field, which is metadata
+// alone.
+func (c *controller) whatWeRead() []string {
 	if c.t.hasStatus {
-		if conds, found, err := unstructured.NestedFieldNoCopy(obj.Object, "status", "conditions"); err == nil && found {
-			kept["status"] = map[string]any{"conditions": conds}
-		}
+		return []string{"status.conditions"}
 	}
-	obj.Object = kept
-	return obj, nil
+	return []string{"metadata.generation"}
 }
 
 // onState logs the first sync and passes StateGone on to runTarget.

@@ -17,8 +17,9 @@
 // (discovery.Cached) feeds a REST mapper (restmapper), which resolves the
 // RESOURCE argument with kubectl's rules; a Follower (dynamic/follow)
 // watches CRDs and APIServices and keeps both in step. An informer
-// (dynamic/informer) caches the resource's objects (metadata, and
-// status.conditions when there is a status) and queues the key of each
+// (dynamic/informer) caches a projection of the resource's objects
+// (Options.Project: metadata, and status.conditions when there is a
+// status, in compact form) and queues the key of each
 // change in a work queue (dynamic/workqueue); --workers goroutines
 // reconcile the keys.
 //

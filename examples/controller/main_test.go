@@ -18,6 +18,7 @@ import (
 	"github.com/kubedyn/kubedyn/dynamic/informer"
 	"github.com/kubedyn/kubedyn/dynamic/workqueue"
 	"github.com/kubedyn/kubedyn/examples/controller/internal/desired"
+	"github.com/kubedyn/kubedyn/unstructured/compact"
 )
 
 func TestParseOptions(t *testing.T) {
@@ -175,7 +176,9 @@ func TestGVRString(t *testing.T) {
 	}
 }
 
-func TestKeepWhatWeRead(t *testing.T) {
+// TestWhatWeRead checks what the controller's projection keeps of an
+// object (the informer keeps it in compact form with the same Plan).
+func TestWhatWeRead(t *testing.T) {
 	obj := func() *unstructured.Unstructured {
 		return &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": "x/v1", "kind": "W",
@@ -191,23 +194,29 @@ func TestKeepWhatWeRead(t *testing.T) {
 	}{
 		{
 			name: "metadata only",
-			want: map[string]any{"apiVersion": "x/v1", "kind": "W", "metadata": map[string]any{"name": "a"}},
+			want: map[string]any{"apiVersion": "x/v1", "kind": "W", "metadata": map[string]any{"name": "a",
+				"annotations": map[string]any{compact.ProjectionAnnotation: "metadata.generation"}}},
 		},
 		{
 			name:      "with status conditions",
 			hasStatus: true,
-			want: map[string]any{"apiVersion": "x/v1", "kind": "W", "metadata": map[string]any{"name": "a"},
+			want: map[string]any{"apiVersion": "x/v1", "kind": "W", "metadata": map[string]any{"name": "a",
+				"annotations": map[string]any{compact.ProjectionAnnotation: "status.conditions"}},
 				"status": map[string]any{"conditions": []any{map[string]any{"type": "Ready"}}}},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &controller{t: target{hasStatus: tc.hasStatus}}
-			got, err := c.keepWhatWeRead(obj())
+			plan, err := compact.NewPlan(compact.Options{Project: c.whatWeRead()})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tc.want, got.Object); diff != "" {
+			kept, err := compact.NewBuilder(compact.NewTable(), plan).FromUnstructured(obj())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, kept.Unstructured().Object); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
