@@ -86,9 +86,10 @@ func liveBytes(n int, build func() any) float64 {
 // object (after two GCs) of 10,000 pods (~5.3 KB of JSON each) and 10,000
 // ConfigMaps (~1.9 KB, ~1 KB of it data of their own) in: client-go's
 // dynamic informer (default, and with a managedFields-stripping transform),
-// kubedyn's informer as it is today (default), and compact caches built
-// straight from the same streaming list (default: whole objects without
-// managedFields; project2: a two-path projection). The ratios to client-go
+// kubedyn's informer keeping trees (StoreTrees, the store before the
+// compact one), its default compact store and a two-path projection
+// (informer-*), and compact caches built straight from the same streaming
+// list by the wire decoder (compact, project2). The ratios to client-go
 // default are reported with them (targets: compact ≤0.2×, project2
 // ≤0.05×), and compact's bytes per byte of the object's JSON (≤1.4).
 func BenchmarkCompactMemory(b *testing.B) {
@@ -118,7 +119,9 @@ func BenchmarkCompactMemory(b *testing.B) {
 			for range b.N {
 				cg := informerBytes("cache=plain/lib=client-go")
 				cgStrip := informerBytes("cache=lean-vs-strip/lib=client-go")
-				today := informerBytes("cache=plain/lib=kubedyn")
+				trees := informerBytes("cache=trees/lib=kubedyn")
+				inf := informerBytes("cache=plain/lib=kubedyn")
+				infProj := informerBytes("cache=project2/lib=kubedyn")
 				full := liveBytes(informerObjects, func() any { return storeOnly(buildCompactCache(b, fx.stream, compact.Options{})) })
 				proj := liveBytes(informerObjects, func() any {
 					return storeOnly(buildCompactCache(b, fx.stream, compact.Options{Project: project2[gvr]}))
@@ -126,7 +129,11 @@ func BenchmarkCompactMemory(b *testing.B) {
 				jsonPer := float64(len(fx.stream)) / informerObjects
 				b.ReportMetric(cg, "client-go-B/object")
 				b.ReportMetric(cgStrip, "client-go-strip-B/object")
-				b.ReportMetric(today, "kubedyn-today-B/object")
+				b.ReportMetric(trees, "kubedyn-trees-B/object")
+				b.ReportMetric(inf, "informer-compact-B/object")
+				b.ReportMetric(infProj, "informer-project2-B/object")
+				b.ReportMetric(inf/cg, "informer-compact/client-go")
+				b.ReportMetric(infProj/cg, "informer-project2/client-go")
 				b.ReportMetric(full, "compact-B/object")
 				b.ReportMetric(proj, "project2-B/object")
 				b.ReportMetric(jsonPer, "json-B/object")
@@ -152,6 +159,40 @@ func BenchmarkCompactScale(b *testing.B) {
 			}
 			b.ReportMetric(0, "ns/op")
 		})
+	}
+}
+
+// BenchmarkCompactSync measures an informer's initial sync of a streaming
+// list of 2,000 objects from the fixture server, per op a new informer
+// run to WaitForSync: keeping trees (StoreTrees, the store before the
+// compact one), the compact store (default) and a two-path projection.
+// Allocations are the whole process's, both sides of the connection.
+func BenchmarkCompactSync(b *testing.B) {
+	for _, gvr := range []schema.GroupVersionResource{informerCMsGVR, podsGVR} {
+		fx := newInformerFixture(b, gvr, buildObjects)
+		fs := newInformerServer(b, fx)
+		sides := map[string]string{"store=trees": "cache=trees/lib=kubedyn", "store=compact": "cache=plain/lib=kubedyn", "store=project2": "cache=project2/lib=kubedyn"}
+		for _, name := range []string{"store=trees", "store=compact", "store=project2"} {
+			b.Run(fmt.Sprintf("kind=%s/%s", gvr.Resource, name), func(b *testing.B) {
+				var start func(context.Context, testing.TB) (func() int, func())
+				for _, s := range informerSides(fs, gvr) {
+					if s.name == sides[name] {
+						start = s.start
+					}
+				}
+				b.ReportAllocs()
+				for range b.N {
+					ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+					size, stop := start(ctx, b)
+					if n := size(); n != buildObjects {
+						b.Fatalf("synced %d objects, want %d", n, buildObjects)
+					}
+					stop()
+					cancel()
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*buildObjects), "ns/object")
+			})
+		}
 	}
 }
 

@@ -211,13 +211,13 @@ func informerSides(fs *fixtureServer, gvr schema.GroupVersionResource) []struct 
 			return func() int { return len(inf.GetStore().ListKeys()) }, func() { cancel(); f.Shutdown() }
 		}
 	}
-	kubedyn := func(lean bool) func(ctx context.Context, tb testing.TB) (func() int, func()) {
+	kubedyn := func(opts informer.Options[*k8su.Unstructured]) func(ctx context.Context, tb testing.TB) (func() int, func()) {
 		return func(ctx context.Context, tb testing.TB) (func() int, func()) {
 			c, err := kddynamic.New(kubedynClient(tb, fs), kddynamic.Options{})
 			if err != nil {
 				tb.Fatal(err)
 			}
-			inf := informer.New(c.Resource(gvr), informer.Options[*k8su.Unstructured]{Lean: lean})
+			inf := informer.New(c.Resource(gvr), opts)
 			ctx, cancel := context.WithCancel(ctx)
 			done := make(chan struct{})
 			go func() { defer close(done); _ = inf.Run(ctx) }()
@@ -231,16 +231,20 @@ func informerSides(fs *fixtureServer, gvr schema.GroupVersionResource) []struct 
 		name  string
 		start func(ctx context.Context, tb testing.TB) (func() int, func())
 	}{
-		// Pairs that run.sh turns into the target ratios: kubedyn's lean
-		// informer against client-go's default (≤0.6×) and against
-		// client-go's with managedFields stripped (≤0.85×); and both
-		// libraries with no transform at all.
+		// Pairs that run.sh turns into ratios: kubedyn's informer (its
+		// compact store, which Lean no longer changes) against client-go's
+		// default (target ≤0.2×) and against client-go's with managedFields
+		// stripped; and both libraries with no options at all (kubedyn's
+		// default is the compact store too). BenchmarkCompactMemory adds
+		// kubedyn's trees (StoreTrees) and projections, in one run.
 		{"cache=lean-vs-default/lib=client-go", clientGo(false)},
-		{"cache=lean-vs-default/lib=kubedyn", kubedyn(true)},
+		{"cache=lean-vs-default/lib=kubedyn", kubedyn(informer.Options[*k8su.Unstructured]{Lean: true})},
 		{"cache=lean-vs-strip/lib=client-go", clientGo(true)},
-		{"cache=lean-vs-strip/lib=kubedyn", kubedyn(true)},
+		{"cache=lean-vs-strip/lib=kubedyn", kubedyn(informer.Options[*k8su.Unstructured]{Lean: true})},
 		{"cache=plain/lib=client-go", clientGo(false)},
-		{"cache=plain/lib=kubedyn", kubedyn(false)},
+		{"cache=plain/lib=kubedyn", kubedyn(informer.Options[*k8su.Unstructured]{})},
+		{"cache=trees/lib=kubedyn", kubedyn(informer.Options[*k8su.Unstructured]{StoreTrees: true})},
+		{"cache=project2/lib=kubedyn", kubedyn(informer.Options[*k8su.Unstructured]{Project: project2[gvr]})},
 	}
 }
 
@@ -250,10 +254,13 @@ func informerSides(fs *fixtureServer, gvr schema.GroupVersionResource) []struct 
 // made (the fixture bytes are allocated before), divided by the number of
 // objects. Both libraries read the same streaming list from the same HTTP/2
 // server (client-go v0.36 asks for one by default, as kubedyn does).
-// cache=lean-vs-default compares kubedyn with Options.Lean to client-go's
-// dynamic informer as people use it (target ≤0.6×), cache=lean-vs-strip to
-// client-go with a managedFields-stripping transform (target ≤0.85×), and
-// cache=plain both with no transform.
+// cache=lean-vs-default compares kubedyn's informer (compact store; Lean
+// changes nothing there) to client-go's dynamic informer as people use it
+// (target ≤0.2×), cache=lean-vs-strip to client-go with a
+// managedFields-stripping transform, and cache=plain both with no options;
+// cache=trees is kubedyn keeping decoded trees (Options.StoreTrees, the
+// store before the compact one) and cache=project2 a two-path projection
+// (target ≤0.05× client-go's default).
 func BenchmarkInformerMemory(b *testing.B) {
 	for _, gvr := range []schema.GroupVersionResource{informerCMsGVR, podsGVR} {
 		fx := newInformerFixture(b, gvr, informerObjects)
