@@ -88,6 +88,7 @@ func (h *ResourceHandle) WatchResumable(ctx context.Context, opts metav1.ListOpt
 		ResourceVersion: opts.ResourceVersion, StreamingList: ro.StreamingList,
 		InitialEventsTimeout: ro.InitialEventsTimeout, MaxBackoff: ro.MaxBackoff,
 		FailFirst: true, What: h.what(call{verb: "watch"}),
+		Report: h.Observe, Resource: h.gvr, Namespace: h.ns,
 		Observe: func(n listwatch.Note) {
 			if n.Kind == listwatch.NoteConnected {
 				once.Do(func() { ready <- nil })

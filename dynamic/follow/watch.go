@@ -50,7 +50,7 @@ func (f *Follower) follow(ctx context.Context, s *source) {
 	_ = listwatch.Run(ctx, listwatch.UnstructuredSource(h.List, h.Watch), listwatch.Options[*unstructured.Unstructured]{
 		StreamingList: true, Ending: listwatch.RetryRefusal, Record: listwatch.RecordKeys,
 		InitialEventsTimeout: f.opts.InitialEventsTimeout, MaxBackoff: f.opts.RetryInterval,
-		What: "watch " + s.gvr.GroupResource().String(),
+		What: "watch " + s.gvr.GroupResource().String(), Report: h.Observe, Resource: s.gvr,
 		Observe: func(n listwatch.Note) {
 			if n.Kind == listwatch.NoteConnected {
 				f.setFollowing(s, true)

@@ -52,13 +52,14 @@ type engine[T Object] struct {
 	rec     *record[T]
 	backoff pause.Backoff
 
-	rv        string     // where the next watch starts; "" lists first
-	synced    bool       // a complete state has been delivered
-	relisting bool       // the next list follows an expiry: MarkRelist first
-	streamOff bool       // streaming lists failed: pages from now on
-	shard     shardState // the shard's selector and mode (shard.go)
-	connected bool       // a request has succeeded
-	failing   bool       // a failure was logged and nothing has progressed since
+	rv        string      // where the next watch starts; "" lists first
+	synced    bool        // a complete state has been delivered
+	relisting bool        // the next list follows an expiry: MarkRelist first
+	streamOff bool        // streaming lists failed: pages from now on
+	shard     shardState  // the shard's selector and mode (shard.go)
+	report    reportState // what Options.Report is told next (report.go)
+	connected bool        // a request has succeeded
+	failing   bool        // a failure was logged and nothing has progressed since
 }
 
 // run makes attempts until one ends the run. An attempt that failed or
@@ -66,7 +67,9 @@ type engine[T Object] struct {
 // the backoff.
 func (e *engine[T]) run(ctx context.Context) error {
 	for {
+		e.reportReconnect()
 		progressed, err := e.attempt(ctx)
+		e.ended(err)
 		switch {
 		case errors.Is(err, errStopped):
 			return err
@@ -85,6 +88,7 @@ func (e *engine[T]) run(ctx context.Context) error {
 		}
 		n := Note{Kind: NoteRetry, Err: err, Wait: e.backoff.Next()}
 		e.note(n)
+		e.report.wait = n.Wait
 		if !pause.Sleep(ctx, n.Wait) {
 			return ctx.Err()
 		}
@@ -99,6 +103,7 @@ func (e *engine[T]) fail(err error) error {
 	case a == relist:
 		e.rv, e.relisting = "", e.synced
 		e.note(Note{Kind: NoteRelist, Err: err})
+		e.relistStarted(err)
 		return nil
 	case e.opts.FailFirst && !e.connected:
 		return err
@@ -255,6 +260,7 @@ func (e *engine[T]) object(t watch.EventType, obj T, listing bool) (bool, error)
 	}
 	if listing {
 		t = e.rec.listed(obj)
+		e.report.relistItems++
 	} else if e.rec.fresh(t, obj) {
 		e.rv = obj.GetResourceVersion()
 	} else {
@@ -305,6 +311,7 @@ func (e *engine[T]) end(rv string) error {
 	}
 	initial := !e.synced
 	e.rv, e.synced = rv, true
+	e.reportRelist()
 	return e.send(Event[T]{Type: watch.Bookmark, Mark: MarkSynced, Initial: initial, ResourceVersion: rv})
 }
 

@@ -7,7 +7,10 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/kubedyn/kubedyn/rest"
 )
 
 // Object is what the engine lists and watches: *unstructured.Unstructured
@@ -89,6 +92,12 @@ type Options[T Object] struct {
 	// arrival in every case (shard.go).
 	Shard Shard
 	What  string // names the resource in errors and logs
+	// Report, when set, receives the run's rest.WatchReconnectEvent and
+	// rest.RelistEvent, naming Resource and Namespace: the client's
+	// rest.Config.Observer (rest.Client.Observe). It must not block.
+	Report    func(rest.Event)
+	Resource  schema.GroupVersionResource
+	Namespace string
 }
 
 // Mark tells the engine's own bookmarks apart from the server's (MarkNone).
