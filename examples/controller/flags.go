@@ -33,6 +33,8 @@ type options struct {
 	shutdownTimeout time.Duration
 
 	leaderElect   bool
+	shards        bool   // --shards: automatic membership, the objects split
+	shardKey      string // uid or namespace
 	leaseName     string
 	leaseNS       string
 	identity      string
@@ -74,6 +76,8 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.DurationVar(&o.resync, "resync", 0, "Reconcile every cached object again at this period (0: never)")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 30*time.Second, "How long a shutdown waits for queued objects to be reconciled")
 	fs.BoolVar(&o.leaderElect, "leader-elect", false, "Only reconcile while holding a coordination.k8s.io Lease (for several replicas)")
+	fs.BoolVar(&o.shards, "shards", false, "Split the objects between the replicas, each reconciling its hash range of them (membership on coordination.k8s.io Leases; the --leader-elect-* flags set its lease namespace, identity and durations; excludes --leader-elect)")
+	fs.StringVar(&o.shardKey, "shard-key", "uid", "With --shards, what places an object: uid (even spread) or namespace (a namespace's objects together)")
 	fs.StringVar(&o.leaseName, "leader-elect-lease-name", "", "Name of the Lease (default: kubedyn-controller-<resource>)")
 	fs.StringVar(&o.leaseNS, "leader-elect-namespace", "", "Namespace of the Lease (default: --namespace, else the context's, else default)")
 	fs.StringVar(&o.identity, "leader-elect-identity", "", "This replica's identity in the election (default: hostname_<random>)")
@@ -112,7 +116,13 @@ func (o *options) validate() error {
 			errs = append(errs, fmt.Errorf("--leader-elect-lease-name %q: %s", o.leaseName, msg))
 		}
 	}
-	if o.leaderElect && o.renewDeadline >= o.leaseDuration {
+	if o.leaderElect && o.shards {
+		errs = append(errs, errors.New("--leader-elect and --shards exclude each other: one active replica, or the objects split between all"))
+	}
+	if o.shardKey != "uid" && o.shardKey != "namespace" {
+		errs = append(errs, fmt.Errorf("--shard-key must be uid or namespace, got %q", o.shardKey))
+	}
+	if (o.leaderElect || o.shards) && o.renewDeadline >= o.leaseDuration {
 		errs = append(errs, fmt.Errorf("--leader-elect-renew-deadline (%s) must be shorter than --leader-elect-lease-duration (%s)", o.renewDeadline, o.leaseDuration))
 	}
 	if _, err := o.level(); err != nil {

@@ -81,6 +81,7 @@ type stack struct {
 	bcast     *informer.Broadcaster
 	anyChange chan struct{} // a signal (buffer 1) after any group changed
 	metrics   *metrics      // the observer of every client above, for /metrics
+	shards    *shards       // --shards: the ranges owned and the informer told (shards.go)
 	// shutdown is the process's context: done on SIGINT/SIGTERM. Work
 	// stopped because it is done drains its queue; work stopped because
 	// leadership was lost does not.
@@ -151,6 +152,9 @@ func (s *stack) run(ctx context.Context) error {
 	defer unsubscribe()
 	if s.opts.leaderElect {
 		return s.runElected(ctx)
+	}
+	if s.opts.shards {
+		return s.runSharded(ctx)
 	}
 	return s.supervise(ctx)
 }
