@@ -167,4 +167,21 @@
 // The cost grows linearly (BenchmarkCompactScale): 100,000 compact
 // ConfigMaps take 1.32 KiB each, and 1.48 KiB each in an informer (less
 // than at 10,000, as the decoder's bounded table is shared by more).
+//
+// # Shards
+//
+// Options.Shard restricts an informer to the objects whose uid (or
+// namespace) hashes into a set of ranges (a dynamic/shard.Selector), so
+// that the replicas of a controller split the objects between them. The
+// engine makes a probe list of one item with the selector: when the server
+// echoes it (metadata.shardInfo.selector: the ShardedListAndWatch gate,
+// Kubernetes 1.36+), it sends the selector on every list and watch and
+// receives only its objects' events; otherwise it receives everything and
+// drops what is outside the ranges on arrival ([Informer.ShardMode] says
+// which). Ownership is the same either way. [Informer.SetShard] changes the
+// ranges — a shard.Member's OnChange calls it: what left is deleted from
+// the cache before it returns (an OnDelete each), and the ranges gained are
+// listed and arrive as adds (the engine restarts with the new selector,
+// told what the cache holds, so nothing held is delivered again). An
+// informer whose ranges are empty lists nothing and is synced with nothing.
 package informer

@@ -73,7 +73,12 @@ func TestShardSplit(t *testing.T) {
 		inf := New(cms, Options[*unstructured.Unstructured]{LabelSelector: "shard-split=yes", Shard: &sel})
 		s := &shardSeen{held: map[string]bool{}}
 		inf.AddHandler(HandlerFuncs[*unstructured.Unstructured]{
-			AddFunc:    func(u *unstructured.Unstructured, _ bool) { s.mu.Lock(); s.held[u.GetName()] = true; s.adds++; s.mu.Unlock() },
+			AddFunc: func(u *unstructured.Unstructured, _ bool) {
+				s.mu.Lock()
+				s.held[u.GetName()] = true
+				s.adds++
+				s.mu.Unlock()
+			},
 			DeleteFunc: func(u *unstructured.Unstructured) { s.mu.Lock(); delete(s.held, u.GetName()); s.dels++; s.mu.Unlock() },
 		})
 		go func() { _ = inf.Run(ctx) }()

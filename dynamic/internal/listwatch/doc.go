@@ -41,7 +41,12 @@
 // Decoding belongs to the [Source]: the content type (JSON today, CBOR
 // next) and the decoded form (a compact or projected object) are whatever
 // its List and Watch return. Every object enters the engine through one
-// method (engine.object), the place for a client-side shard filter. Every
-// reconnect, relist and fallback passes through engine.note, which calls
+// method (engine.object), where Options.Shard filters (shard.go): a
+// run with a Shard probes once (a list of one item with the selector),
+// sends the selector on list and watch when the list's
+// metadata.shardInfo.selector echoes it, and checks every arriving object
+// either way; an object outside the shard is left out of a list (a held
+// one is deleted at its end) and becomes a DELETED in a watch (so a held
+// one leaves). Every reconnect, relist and fallback passes through engine.note, which calls
 // [Options.Observe]: the place for an observer of the whole client.
 package listwatch

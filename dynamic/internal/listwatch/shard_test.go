@@ -229,4 +229,3 @@ func TestShardEmpty(t *testing.T) {
 		t.Errorf("requests (-want +got):\n%s", diff)
 	}
 }
-
