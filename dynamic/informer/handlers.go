@@ -7,7 +7,10 @@ import (
 
 // Handler receives an informer's changes, in the order the informer
 // applied them to its cache, one call at a time. Objects are shared with
-// the cache: read-only.
+// the informer's other handlers (and, for informers that keep objects as
+// they are, with the cache): read-only. A compact informer's objects are
+// what its listers return (without managedFields unless kept, projected
+// when the informer projects).
 type Handler[T Object] interface {
 	// OnAdd is called for an object new to the cache; initial is true for
 	// the objects of the first sync (and of the replay a handler added
