@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"syscall"
@@ -51,6 +52,17 @@ func TestIntegrationShards(t *testing.T) {
 	}
 	waitReconciled(t, h, shardObjects, false, "")
 	claims := waitPartition(t, c.dyn, ns, ids)
+	// The informers say how the shard is applied: by the server when it
+	// echoes the selector (the ShardedListAndWatch gate), here otherwise.
+	mode := "client"
+	if strings.Contains(os.Getenv(cluster.FeatureGatesEnv), "ShardedListAndWatch=true") {
+		mode = "server"
+	}
+	for _, id := range ids {
+		if len(procs[id].lines("sharded list and watch", map[string]string{"mode": mode})) == 0 {
+			t.Errorf("%s never logged the shard mode %q", id, mode)
+		}
+	}
 	unlabel(t, h, nil)
 	waitReconciled(t, h, shardObjects, false, "")
 	checkOwners(t, h, claims, nil)
