@@ -238,3 +238,23 @@ func mustPlan(t testing.TB, opts compact.Options) *compact.Plan {
 	}
 	return p
 }
+
+func TestFromUnstructuredGoTypes(t *testing.T) {
+	b := compact.NewBuilder(compact.NewTable(), mustPlan(t, compact.Options{}))
+	u := &k8su.Unstructured{Object: map[string]any{"kind": "X", "metadata": map[string]any{"name": "a"},
+		"spec": map[string]any{"labels": map[string]string{"a": "b"}, "args": []string{"x", "y"}, "n": 3, "u": uint8(4), "f": float32(0.5), "i32": int32(-2)}}}
+	obj, err := b.FromUnstructured(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"kind": "X", "metadata": map[string]any{"name": "a"},
+		"spec": map[string]any{"labels": map[string]any{"a": "b"}, "args": []any{"x", "y"}, "n": int64(3), "u": int64(4), "f": 0.5, "i32": int64(-2)}}
+	if d := cmp.Diff(want, obj.Unstructured().Object); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	for _, bad := range []any{struct{}{}, &u, map[int]string{1: "a"}, uint64(1) << 63} {
+		if _, err := b.FromUnstructured(&k8su.Unstructured{Object: map[string]any{"kind": "X", "v": bad}}); err == nil {
+			t.Errorf("a %T was accepted", bad)
+		}
+	}
+}
