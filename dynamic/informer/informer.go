@@ -62,7 +62,11 @@ type Options[T Object] struct {
 	// to handlers (after a decode, before Lean). It may change obj in place
 	// and return it, but must keep its namespace, name and
 	// resourceVersion, by which the cache recognises changes. An error
-	// leaves the object out and is logged.
+	// leaves the object out and is logged. A compact informer then keeps
+	// the result in compact form (Go values a decoder does not make, such
+	// as a map[string]string, become their JSON form; a struct is an
+	// error). Prefer Project to a Transform that only drops fields: it
+	// marks what it dropped.
 	Transform func(obj T) (T, error)
 	// Lean drops managedFields and interns strings (keys and values
 	// shared between objects are stored once), after Transform: see
