@@ -1,22 +1,44 @@
 package unstructured
 
-// cborInternSlots is the size of each of a CBORDecoder's string caches.
-const cborInternSlots = 4096
+// Sizes of a CBORDecoder's string caches: each starts small (a single Get
+// decodes one object) and doubles, up to the largest, when it misses more
+// than twice its size between two growths (a list or a watch repeats its
+// keys and short values object after object).
+const (
+	cborInternFirst = 512
+	cborInternMax   = 16384
+)
 
 // cborIntern shares the strings a stream repeats (map keys, and short
 // values such as "True", "TCP", an image name) through two direct-mapped
 // caches: a string's slot is fixed by a cheap hash of its bytes, a hit is
-// one comparison, and a miss replaces the slot. Unlike a map, a cache never
-// grows and costs nothing to keep unique strings out of: it holds at most
-// 2 × cborInternSlots strings, and a stream of unique values only rotates
-// them.
+// one comparison, and a miss replaces the slot. Unlike a map, a cache
+// costs nothing to keep unique strings out of, and it never holds more than
+// cborInternMax strings of each kind.
 type cborIntern struct {
-	keys   [cborInternSlots]string
-	values [cborInternSlots]any // boxed strings, so a hit shares the box too
+	keys   stringCache[string]
+	values stringCache[any] // boxed strings, so a hit shares the box too
 }
 
-// slot hashes b (FNV-1a over its length and up to its first and last 16
-// bytes) to a slot.
+// stringCache is one direct-mapped cache of T (a string, or a boxed one).
+type stringCache[T any] struct {
+	slots  []T
+	misses int
+}
+
+// at returns the slot of b, making or growing the cache when due.
+func (c *stringCache[T]) at(b []byte) *T {
+	switch {
+	case c.slots == nil:
+		c.slots = make([]T, cborInternFirst)
+	case c.misses > 2*len(c.slots) && len(c.slots) < cborInternMax:
+		c.slots, c.misses = make([]T, 2*len(c.slots)), 0
+	}
+	return &c.slots[slot(b)&uint32(len(c.slots)-1)]
+}
+
+// slot hashes b (FNV-1a over its length and up to its first and last 8
+// bytes).
 func slot(b []byte) uint32 {
 	h := uint32(2166136261) ^ uint32(len(b))
 	n := len(b)
@@ -29,18 +51,18 @@ func slot(b []byte) uint32 {
 	for _, c := range b {
 		h = (h ^ uint32(c)) * 16777619
 	}
-	return (h ^ h>>15) & (cborInternSlots - 1)
+	return h ^ h>>15
 }
 
 // key returns b as a string, shared with the last key of its slot when equal.
 func (c *cborIntern) key(b []byte) string {
-	i := slot(b)
-	if k := c.keys[i]; k == string(b) {
-		return k
+	p := c.keys.at(b)
+	if *p == string(b) {
+		return *p
 	}
-	k := string(b)
-	c.keys[i] = k
-	return k
+	c.keys.misses++
+	*p = string(b)
+	return *p
 }
 
 // value returns b as a boxed string, sharing the box of the last value of
@@ -49,11 +71,11 @@ func (c *cborIntern) value(b []byte) any {
 	if len(b) > maxInternedValue {
 		return string(b)
 	}
-	i := slot(b)
-	if v, ok := c.values[i].(string); ok && v == string(b) {
-		return c.values[i]
+	p := c.values.at(b)
+	if v, ok := (*p).(string); ok && v == string(b) {
+		return *p
 	}
-	var v any = string(b)
-	c.values[i] = v
-	return v
+	c.values.misses++
+	*p = string(b)
+	return *p
 }
