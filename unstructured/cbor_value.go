@@ -138,6 +138,16 @@ func (d *CBORDecoder) key() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if major == cborTag { // rare: decoded by apimachinery's rules, as values are
+		v, err := d.tag(info, arg, 1)
+		if err != nil {
+			return "", err
+		}
+		if k, ok := v.(string); ok {
+			return k, nil
+		}
+		return "", d.s.errorf(d.s.pos, "map key of type %s, not a string", jsonType(v))
+	}
 	if major != cborBytes && major != cborText {
 		return "", d.s.errorf(d.s.pos, "map key of major type %d, not a string", major)
 	}
