@@ -9,15 +9,13 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
-
-	"github.com/kubedyn/kubedyn/rest"
 )
 
 // Create creates obj (POST to the collection, or to the named object's
 // subresource when subresources are given, as for pods/eviction) and returns
 // what the server stored.
 func (h *ResourceHandle) Create(ctx context.Context, obj *unstructured.Unstructured, opts metav1.CreateOptions, subresources ...string) (*unstructured.Unstructured, error) {
-	c := call{verb: "create", method: http.MethodPost, subresource: subresources, query: rest.CreateQuery(opts)}
+	c := call{verb: "create", method: http.MethodPost, subresource: subresources, query: createQuery(opts)}
 	if len(subresources) > 0 {
 		c.needName = true
 	}
@@ -27,7 +25,7 @@ func (h *ResourceHandle) Create(ctx context.Context, obj *unstructured.Unstructu
 // Update replaces obj (PUT), or its subresource. obj's resourceVersion, when
 // set, makes it conditional: a stale one gives apierrors.IsConflict.
 func (h *ResourceHandle) Update(ctx context.Context, obj *unstructured.Unstructured, opts metav1.UpdateOptions, subresources ...string) (*unstructured.Unstructured, error) {
-	c := call{verb: "update", method: http.MethodPut, needName: true, subresource: subresources, query: rest.UpdateQuery(opts)}
+	c := call{verb: "update", method: http.MethodPut, needName: true, subresource: subresources, query: updateQuery(opts)}
 	return h.writeObject(ctx, c, obj)
 }
 
@@ -58,7 +56,7 @@ func (h *ResourceHandle) writeObject(ctx context.Context, c call, obj *unstructu
 
 // Get returns the named object, or its subresource.
 func (h *ResourceHandle) Get(ctx context.Context, name string, opts metav1.GetOptions, subresources ...string) (*unstructured.Unstructured, error) {
-	c := call{verb: "get", method: http.MethodGet, name: name, needName: true, subresource: subresources, query: rest.GetQuery(opts)}
+	c := call{verb: "get", method: http.MethodGet, name: name, needName: true, subresource: subresources, query: getQuery(opts)}
 	return h.doObject(ctx, c)
 }
 
@@ -72,12 +70,12 @@ func (h *ResourceHandle) Delete(ctx context.Context, name string, opts metav1.De
 
 // DeleteCollection deletes every object listOpts selects.
 func (h *ResourceHandle) DeleteCollection(ctx context.Context, opts metav1.DeleteOptions, listOpts metav1.ListOptions) error {
-	c := call{verb: "deletecollection", method: http.MethodDelete, query: rest.ListQuery(listOpts)}
+	c := call{verb: "deletecollection", method: http.MethodDelete, query: listQuery(listOpts)}
 	return h.doDelete(ctx, c, opts)
 }
 
 func (h *ResourceHandle) doDelete(ctx context.Context, c call, opts metav1.DeleteOptions) error {
-	body, err := rest.DeleteBody(opts)
+	body, err := deleteBody(opts)
 	if err != nil {
 		return h.errorf(c, "encode DeleteOptions: %w", err)
 	}
@@ -102,7 +100,7 @@ func (h *ResourceHandle) doDelete(ctx context.Context, c call, opts metav1.Delet
 // caller sees what the server would have answered had it supported it.
 func (h *ResourceHandle) Patch(ctx context.Context, name string, pt types.PatchType, data []byte, opts metav1.PatchOptions, subresources ...string) (*unstructured.Unstructured, error) {
 	c := call{verb: "patch", method: http.MethodPatch, name: name, needName: true, subresource: subresources,
-		query: rest.PatchQuery(opts), body: data, contentType: string(pt)}
+		query: patchQuery(opts), body: data, contentType: string(pt)}
 	if pt == "" {
 		return nil, h.errorf(c, "no patch type")
 	}
@@ -144,7 +142,7 @@ func (h *ResourceHandle) Apply(ctx context.Context, name string, obj *unstructur
 		return nil, h.errorf(c, "encode the object: %w", err)
 	}
 	c.body, c.contentType, c.fallback = body, ct, fallback
-	c.query = rest.PatchQuery(opts.ToPatchOptions())
+	c.query = patchQuery(opts.ToPatchOptions())
 	return h.doObject(ctx, c)
 }
 

@@ -8,8 +8,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
-	"github.com/kubedyn/kubedyn/rest"
 )
 
 // List returns the objects opts selects: in h's namespace, or in all
@@ -17,7 +15,7 @@ import (
 // with opts.Limit the result is one page and its Continue token fetches the
 // next (see [ResourceHandle.Items] for an iterator over every page).
 func (h *ResourceHandle) List(ctx context.Context, opts metav1.ListOptions) (*unstructured.UnstructuredList, error) {
-	c := call{verb: "list", method: http.MethodGet, query: rest.ListQuery(opts)}
+	c := call{verb: "list", method: http.MethodGet, query: listQuery(opts)}
 	resp, err := h.send(ctx, c)
 	if err != nil {
 		return nil, err

@@ -6,8 +6,6 @@ import (
 	"net/http"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-	"github.com/kubedyn/kubedyn/rest"
 )
 
 // Accept headers of the server-side views. Each ends with plain JSON, which
@@ -23,7 +21,7 @@ const (
 // printer columns included). tableOpts.IncludeObject says what each row's
 // Object carries: "None", "Metadata" (the server's default) or "Object".
 func (h *ResourceHandle) GetTable(ctx context.Context, name string, opts metav1.GetOptions, tableOpts metav1.TableOptions) (*metav1.Table, error) {
-	q := rest.GetQuery(opts)
+	q := getQuery(opts)
 	addIncludeObject(q, tableOpts)
 	c := call{verb: "get table", method: http.MethodGet, name: name, needName: true, query: q, accept: acceptTable}
 	return doView[metav1.Table](ctx, h, c, "Table")
@@ -31,7 +29,7 @@ func (h *ResourceHandle) GetTable(ctx context.Context, name string, opts metav1.
 
 // ListTable returns the objects opts selects as the server's Table.
 func (h *ResourceHandle) ListTable(ctx context.Context, opts metav1.ListOptions, tableOpts metav1.TableOptions) (*metav1.Table, error) {
-	q := rest.ListQuery(opts)
+	q := listQuery(opts)
 	addIncludeObject(q, tableOpts)
 	c := call{verb: "list table", method: http.MethodGet, query: q, accept: acceptTable}
 	return doView[metav1.Table](ctx, h, c, "Table")
@@ -46,13 +44,13 @@ func addIncludeObject(q map[string][]string, o metav1.TableOptions) {
 // GetMetadata returns only the named object's metadata (apiVersion, kind
 // and metadata: no spec, no status), a fraction of the bytes of Get.
 func (h *ResourceHandle) GetMetadata(ctx context.Context, name string, opts metav1.GetOptions) (*metav1.PartialObjectMetadata, error) {
-	c := call{verb: "get metadata", method: http.MethodGet, name: name, needName: true, query: rest.GetQuery(opts), accept: acceptMetadata}
+	c := call{verb: "get metadata", method: http.MethodGet, name: name, needName: true, query: getQuery(opts), accept: acceptMetadata}
 	return doView[metav1.PartialObjectMetadata](ctx, h, c, "PartialObjectMetadata")
 }
 
 // ListMetadata returns only the metadata of the objects opts selects.
 func (h *ResourceHandle) ListMetadata(ctx context.Context, opts metav1.ListOptions) (*metav1.PartialObjectMetadataList, error) {
-	c := call{verb: "list metadata", method: http.MethodGet, query: rest.ListQuery(opts), accept: acceptMetadataList}
+	c := call{verb: "list metadata", method: http.MethodGet, query: listQuery(opts), accept: acceptMetadataList}
 	return doView[metav1.PartialObjectMetadataList](ctx, h, c, "PartialObjectMetadataList")
 }
 

@@ -12,8 +12,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
-
-	"github.com/kubedyn/kubedyn/rest"
 )
 
 // Watch starts a watch of the objects opts selects (opts.Watch is set for
@@ -27,14 +25,14 @@ import (
 // a dropped connection), when ctx ends, or after Stop.
 func (h *ResourceHandle) Watch(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 	opts.Watch = true
-	return h.watch(ctx, call{verb: "watch", method: http.MethodGet, query: rest.ListQuery(opts)}, newEventReader)
+	return h.watch(ctx, call{verb: "watch", method: http.MethodGet, query: listQuery(opts)}, newEventReader)
 }
 
 // WatchMetadata is Watch with only the objects' metadata: events carry
 // *metav1.PartialObjectMetadata (ERROR events still *metav1.Status).
 func (h *ResourceHandle) WatchMetadata(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 	opts.Watch = true
-	c := call{verb: "watch metadata", method: http.MethodGet, query: rest.ListQuery(opts), accept: acceptMetadata}
+	c := call{verb: "watch metadata", method: http.MethodGet, query: listQuery(opts), accept: acceptMetadata}
 	return h.watch(ctx, c, viewEvents[metav1.PartialObjectMetadata]("PartialObjectMetadata"))
 }
 
@@ -46,7 +44,7 @@ func (h *ResourceHandle) WatchMetadata(ctx context.Context, opts metav1.ListOpti
 // carry a *metav1.Status.
 func (h *ResourceHandle) WatchTable(ctx context.Context, opts metav1.ListOptions, tableOpts metav1.TableOptions) (watch.Interface, error) {
 	opts.Watch = true
-	q := rest.ListQuery(opts)
+	q := listQuery(opts)
 	addIncludeObject(q, tableOpts)
 	c := call{verb: "watch table", method: http.MethodGet, query: q, accept: acceptTable}
 	return h.watch(ctx, c, viewEvents[metav1.Table]("Table"))

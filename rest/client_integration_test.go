@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http/httptrace"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubedyn/kubedyn/test/cluster"
 )
@@ -130,7 +130,7 @@ func TestIntegrationErrors(t *testing.T) {
 	ctx := context.Background()
 	cmPath, _ := ResourcePath{Version: "v1", Namespace: ns, Resource: "configmaps"}.Build()
 	body := []byte(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"one"},"data":{"a":"b"}}`)
-	resp, err := c.Do(ctx, &Request{Method: "POST", Path: cmPath, Body: body, Query: CreateQuery(metav1.CreateOptions{FieldManager: "kubedyn-test"})})
+	resp, err := c.Do(ctx, &Request{Method: "POST", Path: cmPath, Body: body, Query: url.Values{"fieldManager": {"kubedyn-test"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestIntegrationErrors(t *testing.T) {
 	}
 
 	// The restricted user may read its namespace.
-	resp, err = restricted.Do(ctx, &Request{Path: restrictedPath, Query: ListQuery(metav1.ListOptions{Limit: 1})})
+	resp, err = restricted.Do(ctx, &Request{Path: restrictedPath, Query: url.Values{"limit": {"1"}}})
 	if err != nil {
 		t.Fatalf("restricted list in its namespace: %v", err)
 	}
@@ -270,7 +270,7 @@ func TestIntegrationWarningsAndWatchTimeout(t *testing.T) {
 	c := mustClient(t, cfg)
 	ctx := context.Background()
 	path, _ := ResourcePath{Version: "v1", Namespace: ns, Resource: "configmaps"}.Build()
-	resp, err := c.Do(ctx, &Request{Method: "POST", Path: path, Query: CreateQuery(metav1.CreateOptions{FieldValidation: "Warn"}),
+	resp, err := c.Do(ctx, &Request{Method: "POST", Path: path, Query: url.Values{"fieldValidation": {"Warn"}},
 		Body: []byte(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"w"},"bogus":1}`)})
 	if err != nil {
 		t.Fatal(err)
@@ -284,7 +284,7 @@ func TestIntegrationWarningsAndWatchTimeout(t *testing.T) {
 
 	// A watch outlives Config.Timeout; the server ends it after timeoutSeconds.
 	start := time.Now()
-	resp, err = c.Do(ctx, &Request{Path: path, Query: ListQuery(metav1.ListOptions{Watch: true, TimeoutSeconds: ptr[int64](2)})})
+	resp, err = c.Do(ctx, &Request{Path: path, Query: url.Values{"watch": {"true"}, "timeoutSeconds": {"2"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,7 +80,7 @@ func TestDoSendsRequest(t *testing.T) {
 	cfg.UserAgent = "test-agent/1"
 	c := mustClient(t, cfg)
 	resp, err := c.Do(context.Background(), &Request{
-		Method: "POST", Path: "/api/v1/namespaces/ns/configmaps", Query: CreateQuery(metav1CreateOptions("m")),
+		Method: "POST", Path: "/api/v1/namespaces/ns/configmaps", Query: url.Values{"fieldManager": {"m"}},
 		Body: []byte(`{"a":1}`),
 	})
 	if err != nil {
@@ -350,7 +351,7 @@ func TestTimeoutSparesWatches(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	resp, err = c.Do(context.Background(), &Request{Path: "/x", Query: ListQuery(metav1ListWatch())})
+	resp, err = c.Do(context.Background(), &Request{Path: "/x", Query: url.Values{"watch": {"true"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,7 +395,7 @@ func BenchmarkClientDo(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	req := &Request{Path: "/api/v1/namespaces/default/configmaps", Query: ListQuery(metav1ListWatch())}
+	req := &Request{Path: "/api/v1/namespaces/default/configmaps", Query: url.Values{"watch": {"true"}}}
 	req.Query.Del("watch")
 	b.ReportAllocs()
 	for b.Loop() {

@@ -25,10 +25,10 @@
 //
 // # Requests
 //
-// Build the path with [ResourcePath.Build] (or [GroupVersionPath]) and the
-// query with [ListQuery], [GetQuery], [CreateQuery], [UpdateQuery],
-// [PatchQuery] or [DeleteQuery]. These are pure: they validate names
-// ([ValidateName], [ValidateNamespace]) and refuse bad input before anything
+// Build the path with [ResourcePath.Build] (or [GroupVersionPath]) and put
+// the query parameters in [Request.Query] (the dynamic package turns metav1
+// options into them). Path building is pure: it validates names
+// ([ValidateName], [ValidateNamespace]) and refuses bad input before anything
 // is sent, so a user-supplied name cannot escape its collection.
 //
 // [Client.Do] sends a [Request] over one shared transport (HTTP/2 with

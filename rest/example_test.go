@@ -7,12 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/kubedyn/kubedyn/rest"
 )
@@ -61,7 +60,7 @@ func ExampleClient_Do() {
 		fmt.Println(err)
 		return
 	}
-	resp, err := c.Do(ctx, &rest.Request{Path: path, Query: rest.ListQuery(metav1.ListOptions{Limit: 100})})
+	resp, err := c.Do(ctx, &rest.Request{Path: path, Query: url.Values{"limit": {"100"}}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -149,46 +148,6 @@ func ExampleValidateNamespace() {
 	// Output:
 	// <nil>
 	// invalid name: namespace "Kube_System" must consist of lower case letters, digits and '-', and start and end with a letter or digit
-}
-
-func ExampleListQuery() {
-	q := rest.ListQuery(metav1.ListOptions{LabelSelector: "app=web", Limit: 500, ResourceVersion: "0"})
-	fmt.Println(q.Encode())
-	// Output: labelSelector=app%3Dweb&limit=500&resourceVersion=0
-}
-
-func ExampleGetQuery() {
-	fmt.Println(rest.GetQuery(metav1.GetOptions{ResourceVersion: "0"}).Encode())
-	// Output: resourceVersion=0
-}
-
-func ExampleCreateQuery() {
-	fmt.Println(rest.CreateQuery(metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}, FieldManager: "me"}).Encode())
-	// Output: dryRun=All&fieldManager=me
-}
-
-func ExampleUpdateQuery() {
-	fmt.Println(rest.UpdateQuery(metav1.UpdateOptions{FieldValidation: "Strict"}).Encode())
-	// Output: fieldValidation=Strict
-}
-
-func ExamplePatchQuery() {
-	force := true
-	fmt.Println(rest.PatchQuery(metav1.PatchOptions{FieldManager: "me", Force: &force}).Encode())
-	// Output: fieldManager=me&force=true
-}
-
-func ExampleDeleteQuery() {
-	policy := metav1.DeletePropagationForeground
-	fmt.Println(rest.DeleteQuery(metav1.DeleteOptions{PropagationPolicy: &policy}).Encode())
-	// Output: propagationPolicy=Foreground
-}
-
-func ExampleDeleteBody() {
-	uid := "6b1e1b4e"
-	body, _ := rest.DeleteBody(metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: (*types.UID)(&uid)}})
-	fmt.Println(string(body))
-	// Output: {"kind":"DeleteOptions","apiVersion":"meta.k8s.io/v1","preconditions":{"uid":"6b1e1b4e"}}
 }
 
 func ExampleParseKubeconfig() {

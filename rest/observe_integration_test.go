@@ -7,12 +7,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/kubedyn/kubedyn/test/cluster"
 )
@@ -53,7 +53,7 @@ func TestIntegrationObserverAndLogging(t *testing.T) {
 		{Request{Method: "PATCH", Path: secrets + "/s1", Header: map[string][]string{"Content-Type": {"application/merge-patch+json"}},
 			Body: fmt.Appendf(nil, `{"data":{"k2":%q}}`, base64.StdEncoding.EncodeToString([]byte(secretValue)))},
 			RequestEvent{Verb: "patch", Version: "v1", Resource: "secrets", Namespace: ns, StatusCode: 200}},
-		{Request{Path: secrets, Query: ListQuery(metav1.ListOptions{Watch: true, TimeoutSeconds: ptr[int64](1)})},
+		{Request{Path: secrets, Query: url.Values{"watch": {"true"}, "timeoutSeconds": {"1"}}},
 			RequestEvent{Verb: "watch", Version: "v1", Resource: "secrets", Namespace: ns, StatusCode: 200}},
 		{Request{Path: "/apis/apps/v1/namespaces/" + ns + "/deployments"},
 			RequestEvent{Verb: "list", Group: "apps", Version: "v1", Resource: "deployments", Namespace: ns, StatusCode: 200}},

@@ -1,4 +1,4 @@
-package rest
+package dynamic
 
 import (
 	"encoding/json"
@@ -14,8 +14,8 @@ import (
 // ParameterCodec (tested against it) but without reflection. Empty fields are
 // left out. Each returns a fresh url.Values the caller may extend.
 
-// ListQuery returns the query parameters of a list or watch.
-func ListQuery(opts metav1.ListOptions) url.Values {
+// listQuery returns the query parameters of a list or watch.
+func listQuery(opts metav1.ListOptions) url.Values {
 	q := url.Values{}
 	setString(q, "labelSelector", opts.LabelSelector)
 	setString(q, "fieldSelector", opts.FieldSelector)
@@ -33,36 +33,36 @@ func ListQuery(opts metav1.ListOptions) url.Values {
 	return q
 }
 
-// GetQuery returns the query parameters of a get.
-func GetQuery(opts metav1.GetOptions) url.Values {
+// getQuery returns the query parameters of a get.
+func getQuery(opts metav1.GetOptions) url.Values {
 	q := url.Values{}
 	setString(q, "resourceVersion", opts.ResourceVersion)
 	return q
 }
 
-// CreateQuery returns the query parameters of a create.
-func CreateQuery(opts metav1.CreateOptions) url.Values {
+// createQuery returns the query parameters of a create.
+func createQuery(opts metav1.CreateOptions) url.Values {
 	return writeQuery(opts.DryRun, opts.FieldManager, opts.FieldValidation)
 }
 
-// UpdateQuery returns the query parameters of an update.
-func UpdateQuery(opts metav1.UpdateOptions) url.Values {
+// updateQuery returns the query parameters of an update.
+func updateQuery(opts metav1.UpdateOptions) url.Values {
 	return writeQuery(opts.DryRun, opts.FieldManager, opts.FieldValidation)
 }
 
-// PatchQuery returns the query parameters of a patch (including an apply's
+// patchQuery returns the query parameters of a patch (including an apply's
 // force).
-func PatchQuery(opts metav1.PatchOptions) url.Values {
+func patchQuery(opts metav1.PatchOptions) url.Values {
 	q := writeQuery(opts.DryRun, opts.FieldManager, opts.FieldValidation)
 	setBoolp(q, "force", opts.Force)
 	return q
 }
 
-// DeleteQuery returns the query parameters of a delete or delete-collection.
+// deleteQuery returns the query parameters of a delete or delete-collection.
 // Preconditions have no query form; send them in the JSON body, which the
-// server also accepts for every other field (see [DeleteBody]). A field given
+// server also accepts for every other field (see [deleteBody]). A field given
 // both ways must agree.
-func DeleteQuery(opts metav1.DeleteOptions) url.Values {
+func deleteQuery(opts metav1.DeleteOptions) url.Values {
 	q := url.Values{}
 	setInt64p(q, "gracePeriodSeconds", opts.GracePeriodSeconds)
 	setBoolp(q, "orphanDependents", opts.OrphanDependents)
@@ -110,10 +110,10 @@ func setInt64p(q url.Values, k string, v *int64) {
 	}
 }
 
-// DeleteBody returns opts as the JSON body of a DELETE, with kind and
+// deleteBody returns opts as the JSON body of a DELETE, with kind and
 // apiVersion set as the server expects. Unlike the query form it carries
 // preconditions.
-func DeleteBody(opts metav1.DeleteOptions) ([]byte, error) {
+func deleteBody(opts metav1.DeleteOptions) ([]byte, error) {
 	opts.Kind, opts.APIVersion = "DeleteOptions", "meta.k8s.io/v1"
 	data, err := json.Marshal(&opts)
 	if err != nil {

@@ -1,4 +1,4 @@
-package rest
+package dynamic
 
 import (
 	"net/url"
@@ -31,10 +31,10 @@ func TestQueriesMatchParameterCodec(t *testing.T) {
 		ref  runtime.Object
 		want url.Values // checked too, so a codec change cannot hide a missing name
 	}{
-		{name: "empty list", got: ListQuery(metav1.ListOptions{}), ref: &metav1.ListOptions{}, want: url.Values{}},
+		{name: "empty list", got: listQuery(metav1.ListOptions{}), ref: &metav1.ListOptions{}, want: url.Values{}},
 		{
 			name: "full list",
-			got: ListQuery(metav1.ListOptions{LabelSelector: "a=b,c!=d", FieldSelector: "metadata.name=x", Watch: true, AllowWatchBookmarks: true,
+			got: listQuery(metav1.ListOptions{LabelSelector: "a=b,c!=d", FieldSelector: "metadata.name=x", Watch: true, AllowWatchBookmarks: true,
 				ResourceVersion: "10", ResourceVersionMatch: metav1.ResourceVersionMatchNotOlderThan, TimeoutSeconds: ptr[int64](30),
 				Limit: 500, Continue: "tok", SendInitialEvents: ptr(true), ShardSelector: "s"}),
 			ref: &metav1.ListOptions{LabelSelector: "a=b,c!=d", FieldSelector: "metadata.name=x", Watch: true, AllowWatchBookmarks: true,
@@ -44,15 +44,15 @@ func TestQueriesMatchParameterCodec(t *testing.T) {
 				"resourceVersion": {"10"}, "resourceVersionMatch": {"NotOlderThan"}, "timeoutSeconds": {"30"}, "limit": {"500"},
 				"continue": {"tok"}, "sendInitialEvents": {"true"}, "shardSelector": {"s"}},
 		},
-		{name: "list zero timeout and false initial events", got: ListQuery(metav1.ListOptions{TimeoutSeconds: ptr[int64](0), SendInitialEvents: ptr(false)}),
+		{name: "list zero timeout and false initial events", got: listQuery(metav1.ListOptions{TimeoutSeconds: ptr[int64](0), SendInitialEvents: ptr(false)}),
 			ref: &metav1.ListOptions{TimeoutSeconds: ptr[int64](0), SendInitialEvents: ptr(false)}, want: url.Values{"timeoutSeconds": {"0"}, "sendInitialEvents": {"false"}}},
-		{name: "get", got: GetQuery(metav1.GetOptions{ResourceVersion: "0"}), ref: &metav1.GetOptions{ResourceVersion: "0"}, want: url.Values{"resourceVersion": {"0"}}},
-		{name: "create", got: CreateQuery(metav1.CreateOptions{DryRun: []string{"All"}, FieldManager: "m", FieldValidation: "Strict"}),
+		{name: "get", got: getQuery(metav1.GetOptions{ResourceVersion: "0"}), ref: &metav1.GetOptions{ResourceVersion: "0"}, want: url.Values{"resourceVersion": {"0"}}},
+		{name: "create", got: createQuery(metav1.CreateOptions{DryRun: []string{"All"}, FieldManager: "m", FieldValidation: "Strict"}),
 			ref: &metav1.CreateOptions{DryRun: []string{"All"}, FieldManager: "m", FieldValidation: "Strict"}, want: url.Values{"dryRun": {"All"}, "fieldManager": {"m"}, "fieldValidation": {"Strict"}}},
-		{name: "update", got: UpdateQuery(metav1.UpdateOptions{FieldManager: "m"}), ref: &metav1.UpdateOptions{FieldManager: "m"}, want: url.Values{"fieldManager": {"m"}}},
-		{name: "patch force", got: PatchQuery(metav1.PatchOptions{Force: ptr(true), FieldManager: "m", DryRun: []string{"All"}}),
+		{name: "update", got: updateQuery(metav1.UpdateOptions{FieldManager: "m"}), ref: &metav1.UpdateOptions{FieldManager: "m"}, want: url.Values{"fieldManager": {"m"}}},
+		{name: "patch force", got: patchQuery(metav1.PatchOptions{Force: ptr(true), FieldManager: "m", DryRun: []string{"All"}}),
 			ref: &metav1.PatchOptions{Force: ptr(true), FieldManager: "m", DryRun: []string{"All"}}, want: url.Values{"force": {"true"}, "fieldManager": {"m"}, "dryRun": {"All"}}},
-		{name: "delete", got: DeleteQuery(metav1.DeleteOptions{GracePeriodSeconds: ptr[int64](0), PropagationPolicy: &prop, OrphanDependents: ptr(false), DryRun: []string{"All"}, IgnoreStoreReadErrorWithClusterBreakingPotential: ptr(true)}),
+		{name: "delete", got: deleteQuery(metav1.DeleteOptions{GracePeriodSeconds: ptr[int64](0), PropagationPolicy: &prop, OrphanDependents: ptr(false), DryRun: []string{"All"}, IgnoreStoreReadErrorWithClusterBreakingPotential: ptr(true)}),
 			ref:  &metav1.DeleteOptions{GracePeriodSeconds: ptr[int64](0), PropagationPolicy: &prop, OrphanDependents: ptr(false), DryRun: []string{"All"}, IgnoreStoreReadErrorWithClusterBreakingPotential: ptr(true)},
 			want: url.Values{"gracePeriodSeconds": {"0"}, "propagationPolicy": {"Foreground"}, "orphanDependents": {"false"}, "dryRun": {"All"}, "ignoreStoreReadErrorWithClusterBreakingPotential": {"true"}}},
 	}
@@ -71,13 +71,13 @@ func TestQueriesMatchParameterCodec(t *testing.T) {
 
 func TestDeleteBody(t *testing.T) {
 	prop := metav1.DeletePropagationBackground
-	got, err := DeleteBody(metav1.DeleteOptions{PropagationPolicy: &prop, Preconditions: &metav1.Preconditions{UID: ptr(types.UID("u1"))}})
+	got, err := deleteBody(metav1.DeleteOptions{PropagationPolicy: &prop, Preconditions: &metav1.Preconditions{UID: ptr(types.UID("u1"))}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := `{"kind":"DeleteOptions","apiVersion":"meta.k8s.io/v1","preconditions":{"uid":"u1"},"propagationPolicy":"Background"}`
 	if string(got) != want {
-		t.Errorf("DeleteBody = %s\nwant %s", got, want)
+		t.Errorf("deleteBody = %s\nwant %s", got, want)
 	}
 }
 
@@ -85,6 +85,6 @@ func BenchmarkListQuery(b *testing.B) {
 	opts := metav1.ListOptions{LabelSelector: "app=web", Limit: 500, ResourceVersion: "0"}
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = ListQuery(opts).Encode()
+		_ = listQuery(opts).Encode()
 	}
 }
