@@ -35,6 +35,9 @@ func runTests(ctx context.Context, opts cluster.Options, pkgs []string) error {
 		return err
 	}
 	failed = append(failed, newerDepsStep(ctx, pkgs)...)
+	if whole {
+		failed = append(failed, cborPass(ctx)...)
+	}
 	switch {
 	case !whole:
 	case smokeEnabled():
@@ -84,7 +87,7 @@ func runSuites(ctx context.Context, opts cluster.Options, pkgs []string) ([]stri
 	fuzzSmoke(ctx, ".", pkgs, step)
 	if _, err := os.Stat(filepath.Join("test", "bench", "go.mod")); err == nil {
 		step("bench vet", filepath.Join("test", "bench"), "vet", "./...")
-		step("bench interop tests", filepath.Join("test", "bench"), "test", "-count=1", "-run", "Interop|Equal", "./...")
+		step("bench interop tests", filepath.Join("test", "bench"), "test", "-count=1", "-run", "Interop|Equal|OnMemserver", "./...")
 	}
 	if slices.Equal(pkgs, []string{"./..."}) {
 		for _, dir := range exampleModules {
