@@ -105,7 +105,7 @@ func BenchmarkRealServerShards(b *testing.B) {
 
 // shardRun is one run's averages per replica.
 type shardRun struct {
-	mode                                  string
+	mode                                string
 	held, listBytes, watchBytes, events float64
 }
 
