@@ -74,30 +74,10 @@ func DecodeCBOR(r io.Reader) (runtime.Unstructured, error) {
 }
 
 // DecodeCBORObject is DecodeCBOR for a body that must be a single object.
-func DecodeCBORObject(r io.Reader) (*k8su.Unstructured, error) {
-	obj, err := DecodeCBOR(r)
-	if err != nil {
-		return nil, err
-	}
-	u, ok := obj.(*k8su.Unstructured)
-	if !ok {
-		return nil, fmt.Errorf("unstructured: decoding an object: got a list (kind %q)", obj.GetObjectKind().GroupVersionKind().Kind)
-	}
-	return u, nil
-}
+func DecodeCBORObject(r io.Reader) (*k8su.Unstructured, error) { return asObject(DecodeCBOR(r)) }
 
 // DecodeCBORList is DecodeCBOR for a body that must be a list.
-func DecodeCBORList(r io.Reader) (*k8su.UnstructuredList, error) {
-	obj, err := DecodeCBOR(r)
-	if err != nil {
-		return nil, err
-	}
-	l, ok := obj.(*k8su.UnstructuredList)
-	if !ok {
-		return nil, fmt.Errorf("unstructured: decoding a list: got an object of kind %q without \"items\"", obj.GetObjectKind().GroupVersionKind().Kind)
-	}
-	return l, nil
-}
+func DecodeCBORList(r io.Reader) (*k8su.UnstructuredList, error) { return asList(DecodeCBOR(r)) }
 
 // mapHead reads the head of the next data item, skipping tag 55799, and
 // checks that it is a map. what names the item for errors.

@@ -46,8 +46,14 @@ func Decode(r io.Reader) (runtime.Unstructured, error) {
 }
 
 // DecodeObject is Decode for a body that must be a single object (not a list).
-func DecodeObject(r io.Reader) (*k8su.Unstructured, error) {
-	obj, err := Decode(r)
+func DecodeObject(r io.Reader) (*k8su.Unstructured, error) { return asObject(Decode(r)) }
+
+// DecodeList is Decode for a body that must be a list (an object with "items").
+func DecodeList(r io.Reader) (*k8su.UnstructuredList, error) { return asList(Decode(r)) }
+
+// asObject returns what a decoder returned when it is a single object, and
+// an error when it is a list (DecodeObject, DecodeCBORObject).
+func asObject(obj runtime.Unstructured, err error) (*k8su.Unstructured, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -58,9 +64,9 @@ func DecodeObject(r io.Reader) (*k8su.Unstructured, error) {
 	return u, nil
 }
 
-// DecodeList is Decode for a body that must be a list (an object with "items").
-func DecodeList(r io.Reader) (*k8su.UnstructuredList, error) {
-	obj, err := Decode(r)
+// asList returns what a decoder returned when it is a list, and an error
+// when it is a single object (DecodeList, DecodeCBORList).
+func asList(obj runtime.Unstructured, err error) (*k8su.UnstructuredList, error) {
 	if err != nil {
 		return nil, err
 	}
