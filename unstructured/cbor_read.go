@@ -39,62 +39,15 @@ const cborBreak = 0xff
 // buffer. fill keeps every byte from min(pos, mark), so a data item being
 // captured raw (mark >= 0) never moves out from under it.
 type cborReader struct {
-	r    io.Reader
-	buf  []byte
-	pos  int   // next unread byte in buf
-	end  int   // buf[:end] holds data
-	base int64 // input offset of buf[0]
-	mark int   // start of a raw capture, or -1
-	rerr error // sticky read error (io.EOF at the end)
+	window
 }
 
 func newCBORReader(r io.Reader) cborReader {
-	return cborReader{r: r, buf: make([]byte, 32<<10), mark: -1}
+	return cborReader{newWindow(r)}
 }
 
 func (s *cborReader) errorf(off int, format string, args ...any) error {
 	return &CBORError{Offset: s.base + int64(off), Msg: fmt.Sprintf(format, args...)}
-}
-
-// fill reads more input, keeping buf[keep:] where keep is min(pos, mark),
-// and doubling the buffer only when it is full of unread data, so memory
-// grows with what was really sent, never with a declared length. It returns
-// false at the end of the input or on a read error (kept in rerr).
-func (s *cborReader) fill() bool {
-	if s.rerr != nil {
-		return false
-	}
-	keep := s.pos
-	if s.mark >= 0 && s.mark < keep {
-		keep = s.mark
-	}
-	if keep > 0 {
-		copy(s.buf, s.buf[keep:s.end])
-		s.end -= keep
-		s.pos -= keep
-		if s.mark >= 0 {
-			s.mark -= keep
-		}
-		s.base += int64(keep)
-	}
-	if s.end == len(s.buf) {
-		nb := make([]byte, 2*len(s.buf))
-		copy(nb, s.buf[:s.end])
-		s.buf = nb
-	}
-	for tries := 0; tries < 100; tries++ {
-		n, err := s.r.Read(s.buf[s.end:])
-		s.end += n
-		if err != nil {
-			s.rerr = err
-			return n > 0
-		}
-		if n > 0 {
-			return true
-		}
-	}
-	s.rerr = io.ErrNoProgress
-	return false
 }
 
 // need makes sure n bytes from pos are buffered; false at the end of input.

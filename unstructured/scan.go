@@ -38,13 +38,7 @@ func (e *SyntaxError) Error() string {
 // from min(d.pos, d.mark) so a token (or a raw value being captured) never
 // moves out from under its scanner.
 type scanner struct {
-	r      io.Reader
-	buf    []byte
-	pos    int   // next unread byte in buf
-	end    int   // buf[:end] holds data
-	base   int64 // input offset of buf[0]
-	mark   int   // start of a raw capture, or -1
-	rerr   error // sticky read error (io.EOF at the end)
+	window
 	keys   map[string]string
 	values map[string]any
 	tmp    []byte
@@ -52,9 +46,7 @@ type scanner struct {
 
 func newScanner(r io.Reader) scanner {
 	return scanner{
-		r:      r,
-		buf:    make([]byte, 32<<10),
-		mark:   -1,
+		window: newWindow(r),
 		keys:   make(map[string]string, 256),
 		values: make(map[string]any, 256),
 	}
@@ -62,45 +54,6 @@ func newScanner(r io.Reader) scanner {
 
 func (s *scanner) errorf(off int, format string, args ...any) error {
 	return &SyntaxError{Offset: s.base + int64(off), Msg: fmt.Sprintf(format, args...)}
-}
-
-// fill reads more input, keeping buf[keep:] where keep is min(pos, mark).
-// It returns false at the end of the input or on a read error (kept in rerr).
-func (s *scanner) fill() bool {
-	if s.rerr != nil {
-		return false
-	}
-	keep := s.pos
-	if s.mark >= 0 && s.mark < keep {
-		keep = s.mark
-	}
-	if keep > 0 {
-		copy(s.buf, s.buf[keep:s.end])
-		s.end -= keep
-		s.pos -= keep
-		if s.mark >= 0 {
-			s.mark -= keep
-		}
-		s.base += int64(keep)
-	}
-	if s.end == len(s.buf) {
-		nb := make([]byte, 2*len(s.buf))
-		copy(nb, s.buf[:s.end])
-		s.buf = nb
-	}
-	for tries := 0; tries < 100; tries++ {
-		n, err := s.r.Read(s.buf[s.end:])
-		s.end += n
-		if err != nil {
-			s.rerr = err
-			return n > 0
-		}
-		if n > 0 {
-			return true
-		}
-	}
-	s.rerr = io.ErrNoProgress
-	return false
 }
 
 // readErr turns the sticky read error into the error for an unexpected end.
