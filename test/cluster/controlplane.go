@@ -188,10 +188,10 @@ func apiServerArgs(f pkiFiles, tokens, etcdURL string, port int, dir string) []s
 		// loopback advertise address outright.
 		"--endpoint-reconciler-type=none",
 		"--storage-media-type=application/json",
-		// PodTemplates are watched straight from etcd, so tests can expire a
-		// resourceVersion for real with Env.CompactEtcd (the watch cache
-		// would keep serving it from memory).
-		"--watch-cache-sizes=podtemplates#0",
+		// PodTemplates and CRDs are watched straight from etcd, so tests can
+		// expire a resourceVersion for real with Env.CompactEtcd (the watch
+		// cache would keep serving it from memory).
+		"--watch-cache-sizes=podtemplates#0,customresourcedefinitions.apiextensions.k8s.io#0",
 	}
 }
 

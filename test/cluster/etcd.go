@@ -12,8 +12,8 @@ import (
 
 // CompactEtcd compacts etcd at its current revision and returns that
 // revision: every resourceVersion before it expires. Watches of
-// PodTemplates (which bypass the API server's watch cache here) from an
-// older resourceVersion then end with an ERROR event, code 410, reason
+// PodTemplates and CustomResourceDefinitions (which bypass the API server's
+// watch cache here) from an older resourceVersion then end with an ERROR event, code 410, reason
 // Expired, as on a long-running cluster.
 func (e *Env) CompactEtcd(ctx context.Context) (int64, error) {
 	var rng struct {

@@ -26,10 +26,11 @@ func TestMain(m *testing.M) { cluster.Main(m) }
 // the engine reconnects after its backoff (at most a second here).
 const hungBound = 45*time.Second + 15*time.Second
 
-// TestIntegrationCuts cuts the connection every 150ms while objects
-// change: 1,000 changes of podtemplates (400 created and updated, 200 of
-// them deleted), or 8 CRDs created and deleted for follow, which watches
-// CRDs cluster-wide. Every change arrives once, in order.
+// TestIntegrationCuts cuts the connection every 150ms while 1,000 objects
+// change: podtemplates (400 created and updated, 200 of them deleted), or
+// for follow, which watches CRDs cluster-wide, 20 CRDs created, relabelled
+// 48 times each and deleted. Every change arrives once, in order; follow
+// reports only what changes discovery, so a relabelling must bring nothing.
 func TestIntegrationCuts(t *testing.T) {
 	for _, u := range liveUsers {
 		t.Run(u.name, func(t *testing.T) {
@@ -52,9 +53,9 @@ func TestIntegrationCuts(t *testing.T) {
 					}
 				}
 			})
-			n, deleted := 400, 200
+			n, updates, deleted := 400, 1, 200
 			if u.crds {
-				n, deleted = 8, 8
+				n, updates, deleted = 20, 48, 20
 			}
 			want := make(map[string][]string, n)
 			var mu sync.Mutex
@@ -65,7 +66,9 @@ func TestIntegrationCuts(t *testing.T) {
 					g.Go(func() error {
 						s, err := do(i)
 						mu.Lock()
-						want[r.object(u, i)] = append(want[r.object(u, i)], s)
+						if k := r.object(u, i%n); s != "" {
+							want[k] = append(want[k], s)
+						}
 						mu.Unlock()
 						return err
 					})
@@ -75,11 +78,10 @@ func TestIntegrationCuts(t *testing.T) {
 				}
 			}
 			each(0, n, func(i int) (string, error) { return r.create(ctx, t, u, i) })
-			if u.crds { // deleted only once established (seen by the user)
+			if u.crds { // relabelled and deleted only once established (seen by the user)
 				r.converge(t, want, time.Minute)
-			} else {
-				each(0, n, func(i int) (string, error) { return r.update(ctx, u, i) })
 			}
+			each(0, n*updates, func(i int) (string, error) { return r.update(ctx, u, i%n) })
 			each(0, deleted, func(i int) (string, error) { return r.remove(ctx, u, i) })
 			r.converge(t, want, time.Minute)
 			close(stop)
@@ -87,42 +89,49 @@ func TestIntegrationCuts(t *testing.T) {
 			if cuts.Load() < 3 {
 				t.Errorf("only %d cuts", cuts.Load())
 			}
-			t.Logf("%d objects through %d cuts", n, cuts.Load())
+			t.Logf("%d changes of %d objects through %d cuts", n+n*updates+deleted, n, cuts.Load())
 		})
 	}
 }
 
 // TestIntegrationExpiry takes the server away, changes objects, compacts
-// etcd (podtemplates bypass the watch cache here, so the resumed watch is
-// told 410 Expired), brings the server back, and checks that the relist
-// delivered exactly the difference. Follow watches CRDs, which the watch
-// cache serves (compaction does not expire them): it is not run here.
+// etcd (podtemplates and CRDs bypass the watch cache here, so the resumed
+// watch is told 410 Expired), brings the server back, and checks that the
+// user relisted (a rest.RelistEvent) and delivered exactly the difference.
 func TestIntegrationExpiry(t *testing.T) {
 	for _, u := range liveUsers {
-		if u.crds {
-			continue
-		}
 		t.Run(u.name, func(t *testing.T) {
 			r := newRig(t, "")
 			r.run(t, u)
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			want := map[string][]string{}
+			step := func(i int, s string) {
+				if s != "" {
+					want[r.object(u, i)] = append(want[r.object(u, i)], s)
+				}
+			}
 			for i := range 5 {
-				want[r.object(u, i)] = []string{must(t)(r.create(ctx, t, u, i))}
+				step(i, must(t)(r.create(ctx, t, u, i)))
 			}
 			r.converge(t, want, time.Minute)
 			r.proxy.SetDown(true)
 			for i := 5; i < 7; i++ {
-				want[r.object(u, i)] = []string{must(t)(r.create(ctx, t, u, i))}
+				step(i, must(t)(r.create(ctx, t, u, i)))
 			}
-			want[r.object(u, 0)] = append(want[r.object(u, 0)], must(t)(r.update(ctx, u, 0)))
-			want[r.object(u, 1)] = append(want[r.object(u, 1)], must(t)(r.remove(ctx, u, 1)))
+			step(0, must(t)(r.update(ctx, u, 0)))
+			step(1, must(t)(r.remove(ctx, u, 1)))
+			if u.crds { // compacted once the new CRDs are established
+				r.established(ctx, t, u, 5, 6)
+			}
 			if _, err := r.env.CompactEtcd(ctx); err != nil {
 				t.Fatal(err)
 			}
 			r.proxy.SetDown(false)
 			r.converge(t, want, time.Minute)
+			if r.relisted.Load() == 0 {
+				t.Error("the difference arrived without a relist: the resourceVersion did not expire")
+			}
 			if u.name == "WatchResumable" {
 				r.l.wait(t, "the relist marker", time.Second, func(l *live) bool { return l.relisted })
 			}

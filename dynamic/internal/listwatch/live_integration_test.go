@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -137,7 +139,7 @@ var liveUsers = []liveUser{
 			t.Fatal(err)
 		}
 		f.Subscribe(func(ch follow.Change) {
-			if strings.HasSuffix(ch.Group, ns) && (ch.Reason == follow.CRDEstablished || ch.Reason == follow.CRDDeleted) {
+			if strings.HasSuffix(ch.Group, ns) && strings.HasPrefix(ch.Object, "customresourcedefinitions/") {
 				l.add(strings.TrimPrefix(ch.Object, "customresourcedefinitions/"), string(ch.Reason))
 			}
 		})
@@ -168,25 +170,32 @@ type rig struct {
 	proxy  *faultproxy.Proxy
 	client *dynamic.Client
 	l      *live
+
+	changes  atomic.Int64 // labels written by update, for distinct values
+	relisted atomic.Int64 // relists the client through the proxy reported
 }
 
 func newRig(t *testing.T, impersonate string) *rig {
 	env := cluster.Get(t)
 	r := &rig{ns: env.Namespace(t), env: env, l: &live{seq: map[string][]string{}}}
-	r.admin = client(t, env, env.Server, "")
+	r.admin = client(t, env, env.Server, "", nil)
 	p, err := faultproxy.Start(strings.TrimPrefix(env.Server, "https://"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(p.Close)
 	r.proxy = p
-	r.client = client(t, env, "https://"+p.Addr(), impersonate)
+	r.client = client(t, env, "https://"+p.Addr(), impersonate, rest.ObserverFunc(func(e rest.Event) {
+		if _, ok := e.(rest.RelistEvent); ok {
+			r.relisted.Add(1)
+		}
+	}))
 	return r
 }
 
-func client(t *testing.T, env *cluster.Env, host, impersonate string) *dynamic.Client {
+func client(t *testing.T, env *cluster.Env, host, impersonate string, o rest.Observer) *dynamic.Client {
 	rc, err := rest.NewClient(&rest.Config{Host: host, TLS: rest.TLSConfig{CAData: env.CAData}, BearerToken: env.Admin.Token,
-		Impersonate: rest.Impersonation{UserName: impersonate}, WarningHandler: rest.DiscardWarnings})
+		Impersonate: rest.Impersonation{UserName: impersonate}, WarningHandler: rest.DiscardWarnings, Observer: o})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,10 +253,12 @@ func (r *rig) create(ctx context.Context, t *testing.T, u liveUser, i int) (stri
 	return change(watch.Added, created), nil
 }
 
-// update changes the i-th object (podtemplates only).
+// update relabels the i-th object (a new value each time, so each call is
+// a change). Follow reports nothing for it: a label is not discovery.
 func (r *rig) update(ctx context.Context, u liveUser, i int) (string, error) {
-	p, err := r.handle(u).Patch(ctx, r.object(u, i), "application/merge-patch+json", []byte(`{"metadata":{"labels":{"changed":"yes"}}}`), metav1.PatchOptions{})
-	if err != nil {
+	patch := fmt.Sprintf(`{"metadata":{"labels":{"changed":"c%d"}}}`, r.changes.Add(1))
+	p, err := r.handle(u).Patch(ctx, r.object(u, i), "application/merge-patch+json", []byte(patch), metav1.PatchOptions{})
+	if err != nil || u.crds {
 		return "", err
 	}
 	return change(watch.Modified, p), nil
@@ -259,6 +270,31 @@ func (r *rig) remove(ctx context.Context, u liveUser, i int) (string, error) {
 		return string(follow.CRDDeleted), err
 	}
 	return "DELETED", err
+}
+
+// established waits until the CRDs with the given indexes are Established
+// on the server (read by the admin client, not through the proxy).
+func (r *rig) established(ctx context.Context, t *testing.T, u liveUser, is ...int) {
+	t.Helper()
+	for _, i := range is {
+		for {
+			crd, err := r.handle(u).Get(ctx, r.object(u, i), metav1.GetOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			conds, _, _ := unstructured.NestedSlice(crd.Object, "status", "conditions")
+			if slices.ContainsFunc(conds, func(c any) bool {
+				m, _ := c.(map[string]any)
+				return m["type"] == "Established" && m["status"] == "True"
+			}) {
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("CRD %s not Established: %v", r.object(u, i), ctx.Err())
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
 }
 
 // must returns a function that fails t on err, else returns s.
