@@ -15,8 +15,10 @@ import (
 
 // managers caches one FieldManager per resource and subresource.
 type managers struct {
-	mu sync.Mutex // guards m
+	mu sync.Mutex // guards m and create
 	m  map[managerKey]*managedfields.FieldManager
+	// create holds each resource's createFields (nil: not typed).
+	create map[managerKey]*createFields
 }
 
 type managerKey struct {
@@ -71,6 +73,11 @@ func resetFields(res *resource, sub string) map[fieldpath.APIVersion]fieldpath.F
 // trackUpdate records an Update by manager in nu's managedFields (old nil
 // for a create).
 func (c *call) trackUpdate(old, nu object, manager string) error {
+	if old == nil && c.sub == "" {
+		if cf := c.createFieldsFor(); cf != nil && cf.track(nu, manager) {
+			return nil
+		}
+	}
 	fm, err := c.fieldManager()
 	if err != nil {
 		return err

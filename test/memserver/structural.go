@@ -132,30 +132,51 @@ func (w *schemaWalker) walkObject(x object, s *spec.Schema, at string) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		p := at + "." + k
 		if embedded(s) && (k == "apiVersion" || k == "kind" || k == "metadata") {
 			continue
 		}
-		if ps, ok := s.Properties[k]; ok {
-			if x[k] == nil && w.dropNulls && !w.resolveNullable(&ps) {
-				delete(x, k)
-				continue
-			}
-			x[k] = w.walk(x[k], &ps, p)
+		if _, ok := s.Properties[k]; ok {
+			w.walkProperty(x, s, k, at)
 			continue
 		}
 		if ap := s.AdditionalProperties; ap != nil && (ap.Allows || ap.Schema != nil) {
-			if ap.Schema != nil {
-				x[k] = w.walk(x[k], ap.Schema, p)
+			if ap.Schema != nil && nested(x[k]) {
+				x[k] = w.walk(x[k], ap.Schema, at+"."+k)
 			}
 			continue
 		}
 		if !preserves(s) {
 			delete(x, k)
-			w.unknown = append(w.unknown, p)
+			w.unknown = append(w.unknown, at+"."+k)
 		}
 	}
 	w.defaults(x, s)
+}
+
+// walkProperty handles x[k], a known property of s. Only objects and lists
+// are walked (and their property schema copied): a scalar has nothing to
+// prune or default, and a null is kept only when nullable.
+func (w *schemaWalker) walkProperty(x object, s *spec.Schema, k, at string) {
+	v := x[k]
+	switch {
+	case v == nil && w.dropNulls:
+		ps := s.Properties[k]
+		if !w.resolveNullable(&ps) {
+			delete(x, k)
+		}
+	case nested(v):
+		ps := s.Properties[k]
+		x[k] = w.walk(v, &ps, at+"."+k)
+	}
+}
+
+// nested says whether v is an object or a list, which walk descends into.
+func nested(v any) bool {
+	switch v.(type) {
+	case object, []any:
+		return true
+	}
+	return false
 }
 
 // defaults sets absent properties that have a default, and walks into
@@ -171,10 +192,11 @@ func (w *schemaWalker) defaults(x object, s *spec.Schema) {
 			}
 		}
 	}
-	for k, ps := range s.Properties {
-		if _, ok := x[k]; ok || ps.Default == nil {
+	for k := range s.Properties {
+		if _, ok := x[k]; ok || s.Properties[k].Default == nil {
 			continue
 		}
+		ps := s.Properties[k]
 		if w.structs && !w.deflt {
 			if m, ok := ps.Default.(map[string]any); !ok || len(m) != 0 {
 				continue
