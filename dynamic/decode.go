@@ -12,6 +12,7 @@ import (
 
 	"github.com/kubedyn/kubedyn/rest"
 	kdu "github.com/kubedyn/kubedyn/unstructured"
+	"github.com/kubedyn/kubedyn/unstructured/compact"
 )
 
 // The wire format: every body this package reads is decoded here by its
@@ -58,6 +59,39 @@ func newEventReader(contentType string, r io.Reader) func() (watch.Event, error)
 		}
 		return eventOf(typ, func() (runtime.Object, error) { return obj, nil }, func(st *metav1.Status) error {
 			return runtime.DefaultUnstructuredConverter.FromUnstructured(obj.Object, st)
+		})
+	}
+}
+
+// newCompactEventReader is newEventReader building the objects of ADDED,
+// MODIFIED and DELETED events with b: from the JSON wire in one pass, from
+// CBOR's trees.
+func newCompactEventReader(contentType string, r io.Reader, b *compact.Builder) func() (watch.Event, error) {
+	if rest.IsCBOR(contentType) {
+		next := newEventReader(contentType, r)
+		return func() (watch.Event, error) {
+			ev, err := next()
+			if u, ok := ev.Object.(*unstructured.Unstructured); ok && err == nil && ev.Type != watch.Bookmark {
+				if ev.Object, err = b.FromUnstructured(u); err != nil {
+					return watch.Event{}, fmt.Errorf("%s event: %w", ev.Type, err)
+				}
+			}
+			return ev, err
+		}
+	}
+	d := kdu.NewDecoder(r)
+	return func() (watch.Event, error) {
+		typ, obj, tree, err := d.NextEventCompact(b)
+		if err != nil {
+			return watch.Event{}, err
+		}
+		return eventOf(typ, func() (runtime.Object, error) {
+			if obj != nil {
+				return obj, nil
+			}
+			return tree, nil
+		}, func(st *metav1.Status) error {
+			return runtime.DefaultUnstructuredConverter.FromUnstructured(tree.Object, st)
 		})
 	}
 }

@@ -12,6 +12,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/kubedyn/kubedyn/unstructured/compact"
 )
 
 // Watch starts a watch of the objects opts selects (opts.Watch is set for
@@ -26,6 +28,18 @@ import (
 func (h *ResourceHandle) Watch(ctx context.Context, opts metav1.ListOptions) (watch.Interface, error) {
 	opts.Watch = true
 	return h.watch(ctx, call{verb: "watch", method: http.MethodGet, query: listQuery(opts)}, newEventReader)
+}
+
+// WatchCompact is Watch with the object of each ADDED, MODIFIED and DELETED
+// event decoded straight from the wire into a *compact.Object keeping what
+// plan says and sharing t's strings, never built as a tree: what a compact
+// cache (the informer's default store) keeps. BOOKMARK and ERROR events
+// are as Watch's. A CBOR stream is decoded into trees, then built.
+func (h *ResourceHandle) WatchCompact(ctx context.Context, opts metav1.ListOptions, t *compact.Table, plan *compact.Plan) (watch.Interface, error) {
+	opts.Watch = true
+	return h.watch(ctx, call{verb: "watch", method: http.MethodGet, query: listQuery(opts)}, func(contentType string, r io.Reader) func() (watch.Event, error) {
+		return newCompactEventReader(contentType, r, compact.NewBuilder(t, plan))
+	})
 }
 
 // WatchMetadata is Watch with only the objects' metadata: events carry

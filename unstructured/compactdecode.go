@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 
+	k8su "k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
@@ -25,15 +26,35 @@ func DecodeCompact(r io.Reader, b *compact.Builder) (*compact.Object, error) {
 	return obj, d.end()
 }
 
-// NextEventCompact is NextEventObject building the event's object in
-// compact form with b.
-func (d *Decoder) NextEventCompact(b *compact.Builder) (eventType string, obj *compact.Object, err error) {
-	eventType, err = d.event(func() error {
+// NextEventCompact is NextEventObject building the object of an ADDED,
+// MODIFIED or DELETED event in compact form with b (obj). The object of
+// any other event (a BOOKMARK, an ERROR's Status, which b's projection
+// would strip of its code) is decoded whole into tree; so is one whose
+// "type" comes after it, which is then built with b from the tree when the
+// type says so. Exactly one of obj and tree is set when err is nil.
+func (d *Decoder) NextEventCompact(b *compact.Builder) (eventType string, obj *compact.Object, tree *k8su.Unstructured, err error) {
+	eventType, err = d.event(func(typ string) error {
 		var err error
-		obj, err = d.compactTop(b)
+		if objectEvent(typ) {
+			obj, err = d.compactTop(b)
+		} else {
+			tree, err = d.eventObject()
+		}
 		return err
 	})
-	return eventType, obj, err
+	if err == nil && tree != nil && objectEvent(eventType) {
+		if obj, err = b.FromUnstructured(tree); err != nil {
+			return "", nil, nil, fmt.Errorf("unstructured: watch event object: %w", err)
+		}
+		tree = nil
+	}
+	return eventType, obj, tree, err
+}
+
+// objectEvent reports whether a watch event of type typ carries one of the
+// resource's objects.
+func objectEvent(typ string) bool {
+	return typ == "ADDED" || typ == "MODIFIED" || typ == "DELETED"
 }
 
 // compactTop decodes the object at the next non-space byte.

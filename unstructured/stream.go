@@ -165,7 +165,7 @@ func (ls *listStream) items() error {
 // returns its type and the raw JSON of its object (validated, not decoded).
 // It returns io.EOF when the stream ends cleanly between events.
 func (d *Decoder) NextEvent() (eventType string, object []byte, err error) {
-	eventType, err = d.event(func() error {
+	eventType, err = d.event(func(string) error {
 		d.s.mark = -1
 		if _, ok := d.s.skipSpace(); !ok {
 			return d.s.readErr("event object")
@@ -188,26 +188,34 @@ func (d *Decoder) NextEvent() (eventType string, object []byte, err error) {
 // "object" are validated and ignored. Keys and short values are interned
 // across events, so a long watch shares them.
 func (d *Decoder) NextEventObject() (eventType string, obj *k8su.Unstructured, err error) {
-	eventType, err = d.event(func() error {
-		c, ok := d.s.skipSpace()
-		if !ok {
-			return d.s.readErr("event object")
-		}
-		if c != '{' {
-			return d.s.errorf(d.s.pos, "watch event object is not a JSON object")
-		}
-		m, err := d.object(2)
-		if err != nil {
-			return err
-		}
-		obj = &k8su.Unstructured{Object: m}
-		return checkKind(obj, m)
+	eventType, err = d.event(func(string) error {
+		var err error
+		obj, err = d.eventObject()
+		return err
 	})
 	return eventType, obj, err
 }
 
-// event reads one event object, calling object for the "object" member.
-func (d *Decoder) event(object func() error) (string, error) {
+// eventObject decodes an event's object, which must have a kind.
+func (d *Decoder) eventObject() (*k8su.Unstructured, error) {
+	c, ok := d.s.skipSpace()
+	if !ok {
+		return nil, d.s.readErr("event object")
+	}
+	if c != '{' {
+		return nil, d.s.errorf(d.s.pos, "watch event object is not a JSON object")
+	}
+	m, err := d.object(2)
+	if err != nil {
+		return nil, err
+	}
+	obj := &k8su.Unstructured{Object: m}
+	return obj, checkKind(obj, m)
+}
+
+// event reads one event object, calling object for the "object" member
+// with the type read so far ("" when "type" comes after "object").
+func (d *Decoder) event(object func(typ string) error) (string, error) {
 	c, ok := d.s.skipSpace()
 	if !ok {
 		if d.s.rerr == nil || errors.Is(d.s.rerr, io.EOF) {
@@ -251,7 +259,7 @@ func (d *Decoder) event(object func() error) (string, error) {
 			}
 			typ, sawType = s, true
 		case "object":
-			if err := object(); err != nil {
+			if err := object(typ); err != nil {
 				return "", fmt.Errorf("unstructured: watch event object: %w", err)
 			}
 			sawObject = true

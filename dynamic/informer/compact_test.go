@@ -11,6 +11,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/kubedyn/kubedyn/dynamic/internal/listwatch"
 
 	kdu "github.com/kubedyn/kubedyn/unstructured"
 	"github.com/kubedyn/kubedyn/unstructured/compact"
@@ -59,41 +64,55 @@ func TestCompactStore(t *testing.T) {
 		{name: "trees", opts: Options[U]{StoreTrees: true}, want: source, shared: true},
 	}
 	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var mu sync.Mutex // guards handed
-			var handed []U
-			inf := newInformer(testHandle(t), tc.opts, newFakeSource(source.DeepCopy()).source())
-			inf.AddHandler(HandlerFuncs[U]{AddFunc: func(o U, _ bool) {
-				mu.Lock()
-				defer mu.Unlock()
-				handed = append(handed, o)
-			}})
-			runInformer(t, inf)
-			eventually(t, "a sync", inf.HasSynced)
-			got, ok := inf.Lister().Namespace("ns").Get("a")
-			if !ok {
-				t.Fatal("not cached")
+		for _, engine := range []string{"trees", "compact"} {
+			if tc.opts.StoreTrees && engine == "compact" {
+				continue
 			}
-			if d := cmp.Diff(tc.want, got); d != "" {
-				t.Errorf("lister (-want +got):\n%s", d)
-			}
-			eventually(t, "the handler's add", func() bool {
-				mu.Lock()
-				defer mu.Unlock()
-				return len(handed) == 1
+			t.Run(tc.name+"/engine="+engine, func(t *testing.T) {
+				checkCompactStore(t, tc.opts, source, engine == "compact", tc.want, tc.shared)
 			})
-			mu.Lock()
-			first := handed[0]
-			mu.Unlock()
-			if d := cmp.Diff(tc.want, first); d != "" {
-				t.Errorf("handler (-want +got):\n%s", d)
-			}
-			got.SetLabels(map[string]string{"changed": "yes"})
-			again, _ := inf.Lister().Get(Key{"ns", "a"})
-			if changed := again.GetLabels()["changed"] == "yes"; changed != tc.shared {
-				t.Errorf("a change to a listed object shows in the next read: %v, want %v", changed, tc.shared)
-			}
-		})
+		}
+	}
+}
+
+// checkCompactStore runs an informer over source (with the compact engine
+// when compactEngine is set) and checks what its lister and handler get.
+func checkCompactStore(t *testing.T, opts Options[U], source U, compactEngine bool, want U, shared bool) {
+	var mu sync.Mutex // guards handed
+	var handed []U
+	inf := newInformer(testHandle(t), opts, newFakeSource(source.DeepCopy()).source())
+	if compactEngine {
+		withCompactEngine(inf)
+	}
+	inf.AddHandler(HandlerFuncs[U]{AddFunc: func(o U, _ bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		handed = append(handed, o)
+	}})
+	runInformer(t, inf)
+	eventually(t, "a sync", inf.HasSynced)
+	got, ok := inf.Lister().Namespace("ns").Get("a")
+	if !ok {
+		t.Fatal("not cached")
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("lister (-want +got):\n%s", d)
+	}
+	eventually(t, "the handler's add", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(handed) == 1
+	})
+	mu.Lock()
+	first := handed[0]
+	mu.Unlock()
+	if d := cmp.Diff(want, first); d != "" {
+		t.Errorf("handler (-want +got):\n%s", d)
+	}
+	got.SetLabels(map[string]string{"changed": "yes"})
+	again, _ := inf.Lister().Get(Key{"ns", "a"})
+	if changed := again.GetLabels()["changed"] == "yes"; changed != shared {
+		t.Errorf("a change to a listed object shows in the next read: %v, want %v", changed, shared)
 	}
 }
 
@@ -132,17 +151,23 @@ func TestCompactEqualsTrees(t *testing.T) {
 			objs = append(objs, c)
 		}
 	}
-	list := func(opts Options[U]) []U {
+	list := func(opts Options[U], compactEngine bool) []U {
 		src := newFakeSource()
 		for _, o := range objs {
 			src.objs[KeyOf(o)] = o.DeepCopy()
 		}
 		inf := newInformer(testHandle(t), opts, src.source())
+		if compactEngine {
+			withCompactEngine(inf)
+		}
 		runInformer(t, inf)
 		eventually(t, "a sync", inf.HasSynced)
 		return inf.Lister().List(nil)
 	}
-	trees, kept := list(Options[U]{StoreTrees: true}), list(Options[U]{})
+	trees, kept := list(Options[U]{StoreTrees: true}, false), list(Options[U]{}, false)
+	if d := cmp.Diff(kept, list(Options[U]{}, true)); d != "" {
+		t.Errorf("compact engine (-trees engine +compact engine):\n%s", d)
+	}
 	want := make([]U, len(trees))
 	for n, o := range trees {
 		want[n] = withoutManagedFields(o)
@@ -153,4 +178,57 @@ func TestCompactEqualsTrees(t *testing.T) {
 	if d := cmp.Diff(want, kept); d != "" {
 		t.Errorf("compact informer (-trees +compact):\n%s", d)
 	}
+}
+
+// withCompactEngine gives inf the compact engine over its fake source, as
+// New does over a real handle: the source's watch events are built into
+// compact objects on arrival (WatchCompact decodes them from the wire).
+func withCompactEngine(inf *Informer[U]) *Informer[U] {
+	k, src := inf.store.keep, inf.src
+	inf.csrc = listwatch.CompactSource(src, func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+		w, err := src.Watch(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		return compactWatch(w, compact.NewBuilder(k.tab, k.plan)), nil
+	}, k.tab, k.plan)
+	return inf
+}
+
+// compactWatch is w with the objects of its ADDED, MODIFIED and DELETED
+// events built by b.
+func compactWatch(w watch.Interface, b *compact.Builder) watch.Interface {
+	out := make(chan watch.Event)
+	pw := watch.NewProxyWatcher(out)
+	go func() {
+		defer close(out)
+		defer w.Stop()
+		for {
+			var ev watch.Event
+			var ok bool
+			select {
+			case <-pw.StopChan():
+				return
+			case ev, ok = <-w.ResultChan():
+			}
+			if !ok {
+				return
+			}
+			if u, isU := ev.Object.(U); isU && ev.Type != watch.Bookmark {
+				c, err := b.FromUnstructured(u)
+				if err != nil {
+					st := apierrors.NewInternalError(err).Status()
+					ev = watch.Event{Type: watch.Error, Object: &st}
+				} else {
+					ev.Object = c
+				}
+			}
+			select {
+			case out <- ev:
+			case <-pw.StopChan():
+				return
+			}
+		}
+	}()
+	return pw
 }

@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubedyn/kubedyn/dynamic"
 	"github.com/kubedyn/kubedyn/dynamic/internal/listwatch"
@@ -148,9 +149,13 @@ type Notifier interface {
 // the server and calls handlers on every change. Make one with [New] or
 // [NewMetadata] (or through a [Factory]), add handlers, then Run it.
 type Informer[T Object] struct {
-	h     *dynamic.ResourceHandle
-	opts  Options[T]
-	src   listwatch.Source[T]
+	h    *dynamic.ResourceHandle
+	opts Options[T]
+	src  listwatch.Source[T]
+	// csrc, set for a compact store, decodes objects straight into compact
+	// form: the engine then uses it, unless the informer is sharded or has
+	// a Transform (which read trees).
+	csrc  listwatch.Source[*compact.Object]
 	store *store[T]
 	shard sharder // Options.Shard's state (shard.go)
 	// optErr says the options cannot be used: Run fails with it.
@@ -168,7 +173,13 @@ type Informer[T Object] struct {
 // New returns an informer of the objects of h (in h's namespace, or in all
 // namespaces when h has none).
 func New(h *dynamic.ResourceHandle, opts Options[*unstructured.Unstructured]) *Informer[*unstructured.Unstructured] {
-	return newInformer(h, opts, listwatch.UnstructuredSource(h.List, h.Watch))
+	i := newInformer(h, opts, listwatch.UnstructuredSource(h.List, h.Watch))
+	if k := i.store.keep; k.b != nil {
+		i.csrc = listwatch.CompactSource(i.src, func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			return h.WatchCompact(ctx, o, k.tab, k.plan)
+		}, k.tab, k.plan)
+	}
+	return i
 }
 
 // NewMetadata returns an informer of the metadata of h's objects

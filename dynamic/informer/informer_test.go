@@ -13,9 +13,20 @@ import (
 // TestRunDeliversEachChangeOnce drives an informer through a sync, watch
 // events, an expired resourceVersion and the relist that follows, and
 // checks each object's events: one per change, none twice.
+// Both engines are run: trees (as sharded informers and Transforms read)
+// and compact objects from the wire.
 func TestRunDeliversEachChangeOnce(t *testing.T) {
+	for _, engine := range []string{"trees", "compact"} {
+		t.Run("engine="+engine, func(t *testing.T) { runDeliversEachChangeOnce(t, engine == "compact") })
+	}
+}
+
+func runDeliversEachChangeOnce(t *testing.T, compactEngine bool) {
 	src := newFakeSource(obj("ns", "a", "1", nil), obj("ns", "b", "1", nil), obj("ns", "c", "1", nil))
 	inf := newInformer(testHandle(t), Options[*unstructured.Unstructured]{}, src.source())
+	if compactEngine {
+		withCompactEngine(inf)
+	}
 	rec := newRecorder()
 	reg := inf.AddHandler(rec)
 	runInformer(t, inf)

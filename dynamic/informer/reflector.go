@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubedyn/kubedyn/dynamic/internal/listwatch"
+	"github.com/kubedyn/kubedyn/unstructured/compact"
 )
 
 // listAndWatch syncs the cache and follows the server through the
@@ -28,34 +29,64 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 		defer func() { cancel(nil); <-done }()
 		go func() { defer close(done); i.watchDiscovery(ctx, changed, cancel) }()
 	}
-	err := i.runEngine(ctx, cancel, listwatch.Options[T]{
-		LabelSelector: i.opts.LabelSelector, FieldSelector: i.opts.FieldSelector,
-		StreamingList: !i.opts.DisableStreamingList, InitialEventsTimeout: i.opts.InitialEventsTimeout,
-		FirstBackoff: 200 * time.Millisecond, MaxBackoff: i.opts.MaxBackoff,
-		Ending: listwatch.RetryUntilGone, Record: listwatch.RecordKeys,
-		Logger: i.opts.Logger, What: i.what(),
-		Report: i.h.Observe, Resource: i.h.GroupVersionResource(), Namespace: i.h.NamespaceName(),
-	})
+	var err error
+	if i.csrc.Watch != nil && i.selector() == nil && i.opts.Transform == nil {
+		// Compact objects straight from the wire, into the store.
+		err = listwatch.Run(ctx, i.csrc, engineOptions(i, heldCompact(i.store)), i.deliverCompact)
+	} else {
+		err = i.runEngine(ctx, cancel, engineOptions(i, heldTrees(i.store)))
+	}
 	if cause := context.Cause(ctx); cause != nil {
 		return cause
 	}
 	return err
 }
 
+// engineOptions are the engine's options for informer i, whose store is
+// the engine's record (held).
+func engineOptions[T Object, E listwatch.Object](i *Informer[T], held listwatch.Held[E]) listwatch.Options[E] {
+	return listwatch.Options[E]{
+		LabelSelector: i.opts.LabelSelector, FieldSelector: i.opts.FieldSelector,
+		StreamingList: !i.opts.DisableStreamingList, InitialEventsTimeout: i.opts.InitialEventsTimeout,
+		FirstBackoff: 200 * time.Millisecond, MaxBackoff: i.opts.MaxBackoff,
+		Ending: listwatch.RetryUntilGone, Held: held,
+		Logger: i.opts.Logger, What: i.what(),
+		Report: i.h.Observe, Resource: i.h.GroupVersionResource(), Namespace: i.h.NamespaceName(),
+	}
+}
+
 // deliver applies one event of the engine to the cache.
 func (i *Informer[T]) deliver(ev listwatch.Event[T]) bool {
-	switch ev.Type {
-	case watch.Error: // the engine logs failures; a final one ends Run's attempt
-	case watch.Bookmark:
-		if ev.Mark == listwatch.MarkSynced {
-			i.mu.Lock()
-			i.syncedLocked()
-			i.mu.Unlock()
-		}
-	default:
+	if isObjectEvent(ev.Type) {
 		i.shardApply(ev.Type, ev.Object, ev.Listed)
+	} else {
+		i.marked(ev.Type, ev.Mark)
 	}
 	return true
+}
+
+// deliverCompact applies one event of the compact engine to the cache.
+func (i *Informer[T]) deliverCompact(ev listwatch.Event[*compact.Object]) bool {
+	if isObjectEvent(ev.Type) {
+		i.applyArrival(ev.Type, compactArrival[T](ev.Object), ev.Listed)
+	} else {
+		i.marked(ev.Type, ev.Mark)
+	}
+	return true
+}
+
+func isObjectEvent(t watch.EventType) bool {
+	return t == watch.Added || t == watch.Modified || t == watch.Deleted
+}
+
+// marked handles an event of the engine that carries no object: a sync
+// (the engine logs failures; a final one ends Run's attempt).
+func (i *Informer[T]) marked(t watch.EventType, m listwatch.Mark) {
+	if t == watch.Bookmark && m == listwatch.MarkSynced {
+		i.mu.Lock()
+		i.syncedLocked()
+		i.mu.Unlock()
+	}
 }
 
 // watchDiscovery ends listAndWatch with a NotFound error when, after a
@@ -87,21 +118,30 @@ func (i *Informer[T]) syncedLocked() {
 	i.setStateLocked(StateSynced, nil)
 }
 
-// apply puts one event into the cache and tells the handlers. Adds before
-// the first sync are initial; a DELETED made by a relist (listed) tells
-// the cached object.
+// apply puts one event of the engine of trees into the cache and tells
+// the handlers. Adds before the first sync are initial; a DELETED made by
+// a relist (listed) tells the cached object.
 func (i *Informer[T]) apply(t watch.EventType, obj T, listed bool) {
+	a := arrival[T]{key: KeyOf(obj)}
 	if t != watch.Deleted || !listed {
 		var err error
-		if obj, err = i.prepare(obj); err != nil {
+		if obj, err = i.prepare(obj); err == nil {
+			a, err = i.store.keep.arrive(obj)
+		}
+		if err != nil && t != watch.Deleted {
 			i.logDrop(err)
 			return
 		}
 	}
+	i.applyArrival(t, a, listed)
+}
+
+// applyArrival puts a into the cache and tells the handlers.
+func (i *Informer[T]) applyArrival(t watch.EventType, a arrival[T], listed bool) {
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	i.store.mu.Lock()
-	n, ok := i.applyLocked(t, obj, listed)
+	n, ok := i.applyLocked(t, a, listed)
 	i.store.mu.Unlock()
 	if ok {
 		i.notifyLocked(n)
@@ -110,36 +150,30 @@ func (i *Informer[T]) apply(t watch.EventType, obj T, listed bool) {
 
 // applyLocked changes the store, whose lock is held, and returns what to
 // tell the handlers (ok false: nothing).
-func (i *Informer[T]) applyLocked(t watch.EventType, obj T, listed bool) (n notification[T], ok bool) {
+func (i *Informer[T]) applyLocked(t watch.EventType, a arrival[T], listed bool) (n notification[T], ok bool) {
 	keep := i.store.keep
+	tell := len(i.listeners) > 0
 	if t == watch.Deleted {
-		old, ok := i.store.deleteLocked(KeyOf(obj))
-		if !ok {
-			return n, false // nothing cached to delete: nothing to tell
+		old, ok := i.store.deleteLocked(a.key)
+		if !ok || !tell {
+			return n, false // nothing cached to delete, or no one to tell
 		}
-		if len(i.listeners) == 0 {
-			return n, false // no one to tell
-		}
-		if listed {
-			obj = keep.unpack(old)
-		} else if h, err := keep.hand(obj); err == nil {
-			obj = h
-		} else {
+		obj, ok := a.handed(keep)
+		if listed || !ok {
 			obj = keep.unpack(old) // the last state the cache had
 		}
 		return notification[T]{kind: noteDelete, obj: obj}, true
 	}
 	// Handlers and index functions read the object handed on.
-	e, handed, err := keep.pack(obj, len(i.listeners) > 0 || len(i.store.indexer) > 0)
+	var handed T
+	if tell || len(i.store.indexer) > 0 {
+		handed, _ = a.handed(keep)
+	}
+	old, existed, err := i.store.putLocked(a.e, handed)
 	if err != nil {
 		i.logDrop(err)
-		return n, false
 	}
-	old, existed, err := i.store.putLocked(e, handed)
-	if err != nil {
-		i.logDrop(err)
-	}
-	if len(i.listeners) == 0 {
+	if !tell {
 		return n, false
 	}
 	if existed {

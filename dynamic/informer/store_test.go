@@ -33,11 +33,12 @@ func compactStore(t testing.TB, indexers Indexers[U]) *store[U] {
 
 // putObjLocked keeps obj as the store's keeper says.
 func (s *store[T]) putObjLocked(obj T) (kept[T], bool, error) {
-	e, handed, err := s.keep.pack(obj, true)
+	a, err := s.keep.arrive(obj)
 	if err != nil {
 		return kept[T]{}, false, err
 	}
-	return s.putLocked(e, handed)
+	handed, _ := a.handed(s.keep)
+	return s.putLocked(a.e, handed)
 }
 
 func testStore(t *testing.T) *store[U] {

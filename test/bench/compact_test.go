@@ -45,7 +45,7 @@ func buildCompactCache(tb testing.TB, stream []byte, opts compact.Options) *comp
 	b := compact.NewBuilder(c.tab, plan)
 	d := kdu.NewDecoder(bytes.NewReader(stream))
 	for {
-		typ, obj, err := d.NextEventCompact(b)
+		typ, obj, _, err := d.NextEventCompact(b)
 		if err == io.EOF {
 			break
 		}
@@ -55,12 +55,12 @@ func buildCompactCache(tb testing.TB, stream []byte, opts compact.Options) *comp
 		if typ != "ADDED" {
 			continue
 		}
-		names := c.byNS[obj.Namespace()]
+		names := c.byNS[obj.GetNamespace()]
 		if names == nil {
 			names = map[string]*compact.Object{}
-			c.byNS[obj.Namespace()] = names
+			c.byNS[obj.GetNamespace()] = names
 		}
-		names[obj.Name()] = obj
+		names[obj.GetName()] = obj
 		c.objs = append(c.objs, obj)
 	}
 	return c
@@ -278,7 +278,7 @@ func treesToCompact(tb testing.TB, stream []byte) int {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		byName[c.Name()] = c
+		byName[c.GetName()] = c
 	}
 }
 
@@ -321,7 +321,7 @@ func BenchmarkCompactRead(b *testing.B) {
 		b.Run(fmt.Sprintf("kind=%s/op=get/read=compact", gvr.Resource), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := range b.N {
-				o := c.byNS["bench"][c.objs[i%len(c.objs)].Name()]
+				o := c.byNS["bench"][c.objs[i%len(c.objs)].GetName()]
 				if o.Unstructured().GetName() == "" {
 					b.Fatal("no name")
 				}

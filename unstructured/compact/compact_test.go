@@ -146,7 +146,7 @@ func TestCompactEqualsDecoded(t *testing.T) {
 // checkMetadata compares the in-place accessors with apimachinery's getters.
 func checkMetadata(t *testing.T, name string, full *k8su.Unstructured, obj *compact.Object) {
 	t.Helper()
-	got := []string{obj.APIVersion(), obj.Kind(), obj.Name(), obj.Namespace(), obj.UID(), obj.ResourceVersion()}
+	got := []string{obj.APIVersion(), obj.Kind(), obj.GetName(), obj.GetNamespace(), string(obj.GetUID()), obj.GetResourceVersion()}
 	wantMD := []string{full.GetAPIVersion(), full.GetKind(), full.GetName(), full.GetNamespace(), string(full.GetUID()), full.GetResourceVersion()}
 	if diff := cmp.Diff(wantMD, got); diff != "" {
 		t.Errorf("%s: metadata accessors differ (-want +got):\n%s", name, diff)

@@ -22,7 +22,7 @@ func TestReadWhileBuilding(t *testing.T) {
 	for range 3 {
 		wg.Go(func() {
 			for range 50 {
-				if first.Unstructured().GetName() != first.Name() || first.Labels().Get("app.kubernetes.io/name") != "web" {
+				if first.Unstructured().GetName() != first.GetName() || first.Labels().Get("app.kubernetes.io/name") != "web" {
 					t.Error("a read differs while the table grows")
 					return
 				}

@@ -26,7 +26,7 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(obj.Namespace(), obj.Name(), obj.Labels().Get("app"))
+	fmt.Println(obj.GetNamespace(), obj.GetName(), obj.Labels().Get("app"))
 	u := obj.Unstructured() // a new tree, the caller's
 	phase := u.Object["status"].(map[string]any)["phase"]
 	fmt.Println(phase, u.GetManagedFields() == nil)

@@ -1,5 +1,11 @@
 package compact
 
+import (
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+)
+
 // metaMember returns the offset of the value of metadata member field,
 // or -1 (the last one, when there are several, as in a decoded map).
 func (o *Object) metaMember(field string) int {
@@ -48,17 +54,36 @@ func (o *Object) APIVersion() string { return o.stringAt(o.member(0, "apiVersion
 // Kind returns the object's kind.
 func (o *Object) Kind() string { return o.stringAt(o.member(0, "kind")) }
 
-// Name returns metadata.name ("" when it is missing or not a string).
-func (o *Object) Name() string { return o.stringAt(o.metaMember("name")) }
+// GetName returns metadata.name ("" when it is missing or not a string).
+// The metadata getters are named as metav1.Object's, read in place.
+func (o *Object) GetName() string { return o.stringAt(o.metaMember("name")) }
 
-// Namespace returns metadata.namespace.
-func (o *Object) Namespace() string { return o.stringAt(o.metaMember("namespace")) }
+// GetNamespace returns metadata.namespace.
+func (o *Object) GetNamespace() string { return o.stringAt(o.metaMember("namespace")) }
 
-// ResourceVersion returns metadata.resourceVersion.
-func (o *Object) ResourceVersion() string { return o.stringAt(o.metaMember("resourceVersion")) }
+// GetResourceVersion returns metadata.resourceVersion.
+func (o *Object) GetResourceVersion() string { return o.stringAt(o.metaMember("resourceVersion")) }
 
-// UID returns metadata.uid.
-func (o *Object) UID() string { return o.stringAt(o.metaMember("uid")) }
+// GetUID returns metadata.uid.
+func (o *Object) GetUID() types.UID { return types.UID(o.stringAt(o.metaMember("uid"))) }
+
+// GetObjectKind returns the object's apiVersion and kind, read in place; an
+// Object is immutable, so SetGroupVersionKind does nothing (as on
+// schema.EmptyObjectKind). With DeepCopyObject it makes an Object a
+// runtime.Object, which a watch.Event carries.
+func (o *Object) GetObjectKind() schema.ObjectKind { return objectKind{o} }
+
+// DeepCopyObject returns o itself: an Object is immutable.
+func (o *Object) DeepCopyObject() runtime.Object { return o }
+
+// objectKind is an Object's schema.ObjectKind.
+type objectKind struct{ o *Object }
+
+func (k objectKind) SetGroupVersionKind(schema.GroupVersionKind) {}
+
+func (k objectKind) GroupVersionKind() schema.GroupVersionKind {
+	return schema.FromAPIVersionAndKind(k.o.APIVersion(), k.o.Kind())
+}
 
 // Labels returns the object's labels, read in place; it satisfies
 // k8s.io/apimachinery/pkg/labels.Labels, for matching selectors without

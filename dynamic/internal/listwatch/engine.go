@@ -33,7 +33,7 @@ func Run[T Object](ctx context.Context, src Source[T], opts Options[T], deliver 
 	opts.MaxBackoff = cmp.Or(max(opts.MaxBackoff, 0), 10*time.Second)
 	e := &engine[T]{
 		src: src, opts: opts, deliver: deliver,
-		rec:     newRecord(opts.Record, opts.Known),
+		rec:     newRecord(opts.Record, opts.Known, opts.Held),
 		backoff: pause.Backoff{First: min(cmp.Or(max(opts.FirstBackoff, 0), 100*time.Millisecond), opts.MaxBackoff), Max: opts.MaxBackoff},
 		rv:      opts.ResourceVersion, synced: opts.ResourceVersion != "",
 	}

@@ -8,16 +8,22 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/kubedyn/kubedyn/rest"
 )
 
-// Object is what the engine lists and watches: *unstructured.Unstructured
-// or *metav1.PartialObjectMetadata.
+// Object is what the engine lists and watches: *unstructured.Unstructured,
+// *metav1.PartialObjectMetadata or *compact.Object (package
+// unstructured/compact): a runtime.Object, which a watch event carries,
+// with the metadata the engine reads.
 type Object interface {
-	metav1.Object
 	runtime.Object
+	GetNamespace() string
+	GetName() string
+	GetResourceVersion() string
+	GetUID() types.UID
 }
 
 // Source lists (one page) and watches one resource in one representation;
@@ -78,6 +84,11 @@ type Options[T Object] struct {
 	FirstBackoff, MaxBackoff time.Duration
 	Ending                   Ending
 	Record                   RecordMode
+	// Held, when set, is the consumer's store, which the engine reads as
+	// its record (record.go) instead of keeping its own: Record and Known
+	// are then unused, and a DELETED after a relist carries the object
+	// held.
+	Held Held[T]
 	// FailFirst ends the run on any error before a request has succeeded,
 	// without delivering it (the caller returns it instead).
 	FailFirst bool

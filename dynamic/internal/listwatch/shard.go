@@ -77,7 +77,7 @@ func (e *engine[T]) detectShard(ctx context.Context) error {
 // one not held is not told). The watch's resourceVersion moves on either
 // way. drop says the object is not to be recorded at all.
 func (e *engine[T]) shardFilter(t watch.EventType, obj T, listing bool) (watch.EventType, bool) {
-	if e.opts.Shard == nil || t == watch.Deleted || e.opts.Shard.Matches(obj) {
+	if e.opts.Shard == nil || t == watch.Deleted || e.opts.Shard.Matches(metaOf(obj)) {
 		return t, false
 	}
 	if listing {
@@ -85,4 +85,13 @@ func (e *engine[T]) shardFilter(t watch.EventType, obj T, listing bool) (watch.E
 	}
 	e.rv = obj.GetResourceVersion()
 	return watch.Deleted, false
+}
+
+// metaOf returns obj as the metav1.Object a Shard hashes: itself, or (a
+// compact object) its namespace, name and uid.
+func metaOf[T Object](obj T) metav1.Object {
+	if m, ok := any(obj).(metav1.Object); ok {
+		return m
+	}
+	return &metav1.ObjectMeta{Namespace: obj.GetNamespace(), Name: obj.GetName(), UID: obj.GetUID()}
 }

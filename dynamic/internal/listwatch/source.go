@@ -2,10 +2,13 @@ package listwatch
 
 import (
 	"context"
+	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/kubedyn/kubedyn/unstructured/compact"
 )
 
 type (
@@ -64,5 +67,27 @@ func source[L any, T Object](list listFunc[L], w watchFunc, page pageOf[L, T], e
 			return "", err
 		}
 		return echo(l), nil
+	}}
+}
+
+// CompactSource is the Source of full objects in compact form, keeping
+// what plan says and sharing t's strings: watch decodes them straight from
+// the wire (dynamic's WatchCompact); the pages of full's List (a server
+// that refuses streaming lists) are built from their trees. full's Echo is
+// kept.
+func CompactSource(full Source[*unstructured.Unstructured], watch watchFunc, t *compact.Table, plan *compact.Plan) Source[*compact.Object] {
+	return Source[*compact.Object]{Watch: watch, Echo: full.Echo, List: func(ctx context.Context, opts metav1.ListOptions) ([]*compact.Object, string, string, error) {
+		items, rv, cont, err := full.List(ctx, opts)
+		if err != nil {
+			return nil, "", "", err
+		}
+		b := compact.NewBuilder(t, plan) // a Builder is for one goroutine
+		out := make([]*compact.Object, len(items))
+		for n, u := range items {
+			if out[n], err = b.FromUnstructured(u); err != nil {
+				return nil, "", "", fmt.Errorf("listed %s/%s: %w", u.GetNamespace(), u.GetName(), err)
+			}
+		}
+		return out, rv, cont, nil
 	}}
 }
