@@ -104,10 +104,14 @@ func Echo(list *unstructured.UnstructuredList) string {
 // ' or ", bounds "0x" hex of either case and 1 to 17 digits, every key the
 // same (KeyUID or KeyNamespace). "" is an error, since it selects
 // everything rather than a set of ranges. It is more lenient than the
-// server's parser (k8s.io/apiserver/pkg/sharding.Parse, v0.37), which wants
-// single quotes and exactly 16 lowercase digits (or 0x10000000000000000),
-// so that anything the server echoes reads here; ShardSelector writes only
-// the strict form.
+// server's parser (k8s.io/apiserver/pkg/sharding.Parse, v0.37) about bounds,
+// where the server wants exactly 16 lowercase digits (or
+// 0x10000000000000000), and it is not a CEL parser: parentheses, comments,
+// raw, triple-quoted or escaped strings and spaces inside the key, which
+// the server's parser takes, are errors here. It reads every selector the
+// server echoes (its normalised form), and ShardSelector writes only that
+// form; test/bench's TestShardSelectorEqualToCEL holds the two parsers to
+// this.
 func ParseSelector(str string) (Selector, error) {
 	p := &selParser{s: str}
 	var key Key

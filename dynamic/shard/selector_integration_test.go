@@ -3,7 +3,9 @@ package shard
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -17,9 +19,11 @@ import (
 // A server that honours it (ShardedListAndWatch on) echoes it and returns
 // exactly what Matches picks; one that does not echoes nothing and returns
 // everything, which Matches then splits. Either way the two halves split
-// the objects between them.
+// the objects between them. A server started with the gate
+// (KUBEDYN_K8S_FEATURE_GATES=ShardedListAndWatch=true) must filter.
 func TestSelectorOnTheServer(t *testing.T) {
 	env := cluster.Get(t)
+	gated := strings.Contains(os.Getenv(cluster.FeatureGatesEnv), "ShardedListAndWatch=true")
 	c, ns := adminClient(t, env), env.Namespace(t)
 	cms := c.Resource(schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}).Namespace(ns)
 	ctx := context.Background()
@@ -48,6 +52,9 @@ func TestSelectorOnTheServer(t *testing.T) {
 		honoured := sel.EchoedBy(echo)
 		if echo != "" && !honoured {
 			t.Errorf("the server echoed %q for %q", echo, wire)
+		}
+		if gated && !honoured {
+			t.Errorf("a server with ShardedListAndWatch did not filter by %q (echo %q)", wire, echo)
 		}
 		var mine []string
 		for i := range list.Items {
