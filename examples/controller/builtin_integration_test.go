@@ -98,12 +98,10 @@ func TestIntegrationUnsupportedResource(t *testing.T) {
 }
 
 // createConfigMaps creates n ConfigMaps prefix-000… with a label and an
-// annotation of their own.
+// annotation of their own, several at once.
 func createConfigMaps(t *testing.T, h *dynamic.ResourceHandle, prefix string, n int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
-	defer cancel()
-	for i := range n {
+	inParallel(t, n, func(ctx context.Context, i int) error {
 		obj := &unstructured.Unstructured{Object: map[string]any{
 			"apiVersion": "v1",
 			"kind":       "ConfigMap",
@@ -115,9 +113,10 @@ func createConfigMaps(t *testing.T, h *dynamic.ResourceHandle, prefix string, n 
 			"data": map[string]any{"i": fmt.Sprint(i)},
 		}}
 		if _, err := h.Create(ctx, obj, metav1.CreateOptions{}); err != nil {
-			t.Fatalf("create ConfigMap %s-%03d: %v", prefix, i, err)
+			return fmt.Errorf("create ConfigMap %s-%03d: %w", prefix, i, err)
 		}
-	}
+		return nil
+	})
 }
 
 // listItems lists h's objects.

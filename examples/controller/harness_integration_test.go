@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/kubedyn/kubedyn/discovery"
 	"github.com/kubedyn/kubedyn/dynamic"
@@ -262,6 +265,27 @@ func (p *proc) exitCode(t *testing.T) int {
 	}
 	t.Fatalf("controller %s: %v", p.name, p.err)
 	return -1
+}
+
+// parallelWrites is how many requests inParallel has in flight: enough to
+// hide the round trips, few enough not to crowd a shared server.
+const parallelWrites = 8
+
+// inParallel calls f(ctx, i) for i in [0, n), parallelWrites at once, and
+// fails the test with the first error (the rest are then cancelled). Every
+// call shares one context bounded by deadline.
+func inParallel(t *testing.T, n int, f func(ctx context.Context, i int) error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(parallelWrites)
+	for i := range n {
+		g.Go(func() error { return f(gctx, i) })
+	}
+	if err := g.Wait(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // waitFor polls cond every 200ms until it holds or deadline passes; cond's

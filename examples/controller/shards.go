@@ -71,8 +71,10 @@ func (s *stack) onShardChange(rs shard.Ranges) {
 
 // runSharded takes part in the shard group on the Leases the flags name
 // and reconciles the objects of the ranges this replica owns, until ctx
-// ends; then it drains its queue, and the member releases its ranges and
-// deletes its Lease, so that the others take them at once.
+// ends; then it stops its informer and workers at once (no drain: the next
+// owners list the ranges and reconcile every object), and the member
+// releases its ranges and deletes its Lease, so that the others take them
+// at once.
 func (s *stack) runSharded(ctx context.Context) error {
 	o := s.opts
 	key := shard.KeyUID
@@ -95,7 +97,7 @@ func (s *stack) runSharded(ctx context.Context) error {
 	mctx, stopMember := context.WithCancel(context.WithoutCancel(ctx))
 	memberDone := make(chan error, 1)
 	go func() { memberDone <- m.Run(mctx) }()
-	err = s.supervise(ctx) // drains the queue when ctx ends
+	err = s.supervise(ctx) // stops the work at once when ctx ends
 	stopMember()           // then releases the ranges and deletes the Lease
 	if merr := <-memberDone; merr != nil && mctx.Err() == nil {
 		return merr

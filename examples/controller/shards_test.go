@@ -4,8 +4,11 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/kubedyn/kubedyn/dynamic/shard"
 )
 
 // TestShardFlags: --shards excludes --leader-elect, --shard-key is uid or
@@ -46,5 +49,54 @@ func TestDNSIdentity(t *testing.T) {
 		if diff := cmp.Diff(tc.want, dnsIdentity(tc.in)); diff != "" {
 			t.Errorf("dnsIdentity(%q) (-want +got):\n%s", tc.in, diff)
 		}
+	}
+}
+
+// TestShardCoverage checks the replay the sharding integration tests judge
+// handovers by: the longest time a hash went unserved after from, and
+// every moment a hash was served twice.
+func TestShardCoverage(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	halves := shard.Split(2)
+	lo, hi := shard.Ranges{halves[0]}, shard.Ranges{halves[1]}
+	full := shard.Ranges{shard.Full}
+	for _, tc := range []struct {
+		name        string
+		changes     []servedChange
+		from, until int
+		wantGap     time.Duration
+		wantWhere   shard.Range
+		wantDoubles int
+	}{
+		{
+			name:    "steady: a gap before from does not count",
+			changes: []servedChange{{id: "a", at: at(1), ranges: lo}, {id: "b", at: at(2), ranges: hi}},
+			from:    3, until: 10,
+		},
+		{
+			name: "a handover after a release",
+			changes: []servedChange{{id: "a", at: at(0), ranges: full},
+				{id: "a", at: at(4), ranges: lo}, {id: "b", at: at(7), ranges: hi}},
+			from: 1, until: 10, wantGap: 3 * time.Second, wantWhere: halves[1],
+		},
+		{
+			name:    "still unserved at until",
+			changes: []servedChange{{id: "a", at: at(0), ranges: full}, {id: "a", at: at(5)}},
+			from:    2, until: 9, wantGap: 4 * time.Second, wantWhere: shard.Full,
+		},
+		{
+			name: "served twice",
+			changes: []servedChange{{id: "a", at: at(0), ranges: full},
+				{id: "b", at: at(1), ranges: hi}, {id: "a", at: at(2), ranges: lo}},
+			from: 0, until: 3, wantDoubles: 1,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gap, where, doubles := coverage(tc.changes, at(tc.from), at(tc.until))
+			if gap != tc.wantGap || (tc.wantGap > 0 && where != tc.wantWhere) || len(doubles) != tc.wantDoubles {
+				t.Errorf("gap %v at %v, doubles %v; want gap %v at %v, %d doubles", gap, where, doubles, tc.wantGap, tc.wantWhere, tc.wantDoubles)
+			}
+		})
 	}
 }

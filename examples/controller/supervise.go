@@ -152,13 +152,7 @@ func (s *stack) runTarget(ctx context.Context, t target) {
 	for {
 		select {
 		case <-ctx.Done():
-			drain := s.shutdown.Err() != nil // a signal, not a lost leadership
-			if drain {
-				s.log.Info("shutting down: draining the queue", "gvr", gvrString(t.gvr))
-			} else {
-				s.log.Warn("leadership lost: stopping at once", "gvr", gvrString(t.gvr))
-			}
-			c.stop(drain)
+			c.stop(s.stopping(t))
 			return
 		case err := <-c.gone:
 			c.stop(true)
@@ -175,6 +169,25 @@ func (s *stack) runTarget(ctx context.Context, t target) {
 			return
 		}
 	}
+}
+
+// stopping logs why the work on t stops now that runTarget's ctx is done,
+// and reports whether the queue is drained first. Only a signal to an
+// unsharded controller drains: a lost leadership stops at once, and a
+// sharded replica stops at once so that its ranges are handed over at once
+// (runSharded releases them when the work has stopped); their next owners
+// list them and reconcile every object, the queued ones included.
+func (s *stack) stopping(t target) (drain bool) {
+	switch {
+	case s.shutdown.Err() == nil:
+		s.log.Warn("leadership lost: stopping at once", "gvr", gvrString(t.gvr))
+		return false
+	case s.shards != nil:
+		s.log.Info("shutting down: handing the ranges over, the queue to their next owners", "gvr", gvrString(t.gvr))
+		return false
+	}
+	s.log.Info("shutting down: draining the queue", "gvr", gvrString(t.gvr))
+	return true
 }
 
 // backoff doubles a wait from next up to max.
