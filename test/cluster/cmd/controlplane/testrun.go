@@ -36,7 +36,7 @@ func runTests(ctx context.Context, opts cluster.Options, pkgs []string) error {
 	}
 	failed = append(failed, newerDepsStep(ctx, pkgs)...)
 	if whole {
-		failed = append(failed, cborPass(ctx)...)
+		failed = append(failed, runGatedPasses(ctx)...)
 	}
 	switch {
 	case !whole:

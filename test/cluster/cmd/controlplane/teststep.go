@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -25,13 +26,27 @@ import (
 // everything. dir is the module's directory ("." for the main module). It
 // returns what failed.
 func testStep(ctx context.Context, dir string, pkgs, env []string) []string {
-	args := append([]string{"test", "-race", "-json", "-count=1", "-timeout=40m"}, pkgs...)
+	return testStepRun(ctx, dir, "", pkgs, env)
+}
+
+// testStepRun is testStep with go test -run run (a pattern of top-level
+// test names; "" runs all): only the integration tests it matches are
+// expected to run.
+func testStepRun(ctx context.Context, dir, run string, pkgs, env []string) []string {
+	args := []string{"test", "-race", "-json", "-count=1", "-timeout=40m"}
+	if run != "" {
+		args = append(args, "-run", run)
+	}
+	args = append(args, pkgs...)
 	name := "tests"
 	if dir != "." {
 		name = dir + " tests"
 	}
 	fmt.Fprintf(os.Stderr, "\n=== %s: go %s\n", name, strings.Join(args, " "))
 	tests, err := integrationTests(ctx, dir, pkgs)
+	if err == nil && run != "" {
+		tests, err = matchingTests(tests, run)
+	}
 	if err != nil {
 		return []string{name + ": " + err.Error()}
 	}
@@ -112,6 +127,25 @@ func integrationVerdict(s *suiteResults, tests map[string][]string) []string {
 		}
 	}
 	return failed
+}
+
+// matchingTests keeps of tests (import path to test names) the names run
+// matches, as go test -run does for top-level tests, and drops packages
+// left with none.
+func matchingTests(tests map[string][]string, run string) (map[string][]string, error) {
+	re, err := regexp.Compile(run)
+	if err != nil {
+		return nil, fmt.Errorf("-run %q: %w", run, err)
+	}
+	out := map[string][]string{}
+	for pkg, names := range tests {
+		for _, n := range names {
+			if re.MatchString(n) {
+				out[pkg] = append(out[pkg], n)
+			}
+		}
+	}
+	return out, nil
 }
 
 // integrationTests maps the import path of each package matched by patterns
