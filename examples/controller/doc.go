@@ -50,7 +50,8 @@
 // loses the Lease stops at once and rejoins the election. On SIGINT or
 // SIGTERM the controller stops its informer, lets its workers finish
 // what is queued (for up to --shutdown-timeout), releases its Lease and
-// exits 0.
+// exits 0. With --shards it does not drain: it stops at once and releases
+// its ranges, whose next owners list them.
 //
 // Logs are structured (log/slog) on stderr, as text or JSON (--log-format).
 // With --metrics-bind-address it serves Prometheus metrics on /metrics,
