@@ -51,6 +51,26 @@ func DecodeObject(r io.Reader) (*k8su.Unstructured, error) { return asObject(Dec
 // DecodeList is Decode for a body that must be a list (an object with "items").
 func DecodeList(r io.Reader) (*k8su.UnstructuredList, error) { return asList(Decode(r)) }
 
+// DecodeObjectBytes is DecodeObject for a document already in memory: it
+// scans doc in place, without DecodeObject's read buffer, and interns only
+// within the document, so one small body costs little beyond its tree. doc
+// is neither modified nor retained.
+func DecodeObjectBytes(doc []byte) (*k8su.Unstructured, error) {
+	d := Decoder{s: scanner{
+		window: window{buf: doc, end: len(doc), mark: -1, rerr: io.EOF},
+		keys:   make(map[string]string, 8),
+		values: make(map[string]any, 8),
+	}}
+	m, err := d.topObject()
+	if err != nil {
+		return nil, err
+	}
+	if err := d.end(); err != nil {
+		return nil, err
+	}
+	return asObject(toObject(m))
+}
+
 // asObject returns what a decoder returned when it is a single object, and
 // an error when it is a list (DecodeObject, DecodeCBORObject).
 func asObject(obj runtime.Unstructured, err error) (*k8su.Unstructured, error) {

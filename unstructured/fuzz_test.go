@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"testing/iotest"
 )
@@ -28,7 +29,21 @@ func FuzzDecode(f *testing.F) {
 		checkSame(t, data, bytes.NewReader(data))
 		checkSame(t, data, iotest.OneByteReader(bytes.NewReader(data)))
 		checkStreamSame(t, data)
+		checkBytesSame(t, data)
 	})
+}
+
+// checkBytesSame: DecodeObjectBytes answers as DecodeObject does.
+func checkBytesSame(t *testing.T, data []byte) {
+	t.Helper()
+	want, werr := DecodeObject(bytes.NewReader(data))
+	got, gerr := DecodeObjectBytes(data)
+	if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
+		t.Fatalf("DecodeObjectBytes error %v, DecodeObject %v", gerr, werr)
+	}
+	if werr == nil && !reflect.DeepEqual(want.Object, got.Object) {
+		t.Fatalf("DecodeObjectBytes %v, DecodeObject %v", got.Object, want.Object)
+	}
 }
 
 // FuzzMarshalRoundTrip checks that whatever decodes re-encodes to the bytes

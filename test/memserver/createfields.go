@@ -5,6 +5,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/managedfields"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 	"sigs.k8s.io/structured-merge-diff/v6/typed"
@@ -70,22 +71,23 @@ func (c *call) createFieldsFor() *createFields {
 // object would, and says whether it could: false leaves obj untouched for
 // the field manager (a body that carries managedFields, a manager name the
 // identifier's JSON round trip would change, an object that does not
-// convert to its type).
-func (cf *createFields) track(obj object, manager string) bool {
+// convert to its type). entry is the managedFields entry set, as metadata
+// validation reads it (nil when there is none: no field is owned).
+func (cf *createFields) track(obj object, manager string) (entry *metav1.ManagedFieldsEntry, ok bool) {
 	md, ok := obj["metadata"].(object)
 	if !ok || !utf8.ValidString(manager) {
-		return false
+		return nil, false
 	}
 	if _, ok := md["managedFields"]; ok {
-		return false
+		return nil, false
 	}
 	nu, err := cf.tc.ObjectToTyped(toUnstructured(obj), typed.AllowDuplicates)
 	if err != nil {
-		return false
+		return nil, false
 	}
 	cmp, err := cf.live.Compare(nu)
 	if err != nil {
-		return false
+		return nil, false
 	}
 	set := cmp.Modified.Union(cmp.Added)
 	if cf.filter != nil {
@@ -93,11 +95,11 @@ func (cf *createFields) track(obj object, manager string) bool {
 	}
 	set = set.Difference(stripSet)
 	if set.Empty() {
-		return true
+		return nil, true
 	}
 	fields, err := fieldsOf(set)
 	if err != nil {
-		return false
+		return nil, false
 	}
 	if manager == "" {
 		manager = "unknown"
@@ -110,7 +112,7 @@ func (cf *createFields) track(obj object, manager string) bool {
 		"fieldsType": "FieldsV1",
 		"fieldsV1":   fields,
 	}}
-	return true
+	return &metav1.ManagedFieldsEntry{Manager: manager, Operation: metav1.ManagedFieldsOperationUpdate, APIVersion: cf.apiVersion, FieldsType: "FieldsV1"}, true
 }
 
 // fieldsOf is a set's FieldsV1 as an unstructured value: what decoding

@@ -3,12 +3,14 @@ package memserver
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
-	"unicode/utf8"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
@@ -77,7 +79,11 @@ func compareCreateFields(t *testing.T, c *call, obj object, manager string) bool
 		return false
 	}
 	fast := copyObject(obj)
-	if !cf.track(fast, manager) {
+	entry, ok := cf.track(fast, manager)
+	if ok {
+		compareMetaValidation(t, c, fast, entry)
+	}
+	if !ok {
 		if diff := cmp.Diff(obj, fast); diff != "" {
 			t.Fatalf("refused object was changed (-before +after):\n%s", diff)
 		}
@@ -97,6 +103,19 @@ func compareCreateFields(t *testing.T, c *call, obj object, manager string) bool
 		t.Fatalf("encodings differ:\nmanager %s\nfast    %s", sb, fb)
 	}
 	return true
+}
+
+// compareMetaValidation: validateMeta's shortcut for a fast-path entry
+// gives the errors of the full validation.
+func compareMetaValidation(t *testing.T, c *call, obj object, entry *metav1.ManagedFieldsEntry) {
+	t.Helper()
+	c.tracked = nil
+	full := fmt.Sprint(c.validateMeta(obj))
+	c.tracked = entry
+	short := fmt.Sprint(c.validateMeta(obj))
+	if full != short {
+		t.Fatalf("metadata validation differs:\nfull     %s\nshortcut %s", full, short)
+	}
 }
 
 // prepared decodes body as an object of c's resource, pruned and
@@ -132,6 +151,8 @@ func TestCreateFieldsMatchFieldManager(t *testing.T) {
 		{name: "configmap empty maps", gvr: cmGVR, manager: "m", body: `{"metadata":{"name":"a","labels":{},"annotations":{"a":"b"}},"data":{},"binaryData":{"b":"AAEC"},"immutable":false}`},
 		{name: "configmap finalizers and owners", gvr: cmGVR, manager: "m", body: `{"metadata":{"name":"a","finalizers":["a/b","c/d"],"ownerReferences":[{"apiVersion":"v1","kind":"Pod","name":"p","uid":"u1"}]},"data":{"x":"y"}}`},
 		{name: "empty manager", gvr: cmGVR, manager: "", body: `{"metadata":{"name":"a"},"data":{"x":"y"}}`},
+		{name: "long manager", gvr: cmGVR, manager: strings.Repeat("m", 129), body: `{"metadata":{"name":"a"},"data":{"x":"y"}}`},
+		{name: "unprintable manager", gvr: cmGVR, manager: "a\x01b", body: `{"metadata":{"name":"Bad_Name","labels":{"-":"x"}},"data":{"x":"y"}}`},
 		{name: "odd manager", gvr: cmGVR, manager: "a \"<b>&\u2028", body: `{"metadata":{"name":"a"},"data":{"x":"y"}}`},
 		{name: "namespace", gvr: nsGVR, manager: "m", body: `{"metadata":{"name":"a","labels":{"x":"y"}},"spec":{"finalizers":["kubernetes"]}}`},
 		{name: "deployment", gvr: deployGVR, manager: "m", body: `{"metadata":{"name":"d"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"x"}},"template":{"metadata":{"labels":{"app":"x"}},"spec":{"containers":[{"name":"c","image":"nginx:1","ports":[{"containerPort":80},{"containerPort":53,"protocol":"UDP"}],"env":[{"name":"A","value":"1"}]},{"name":"d","image":"busybox","args":["a","a"]}]}}},"status":{"replicas":3}}`},

@@ -74,8 +74,11 @@ func resetFields(res *resource, sub string) map[fieldpath.APIVersion]fieldpath.F
 // for a create).
 func (c *call) trackUpdate(old, nu object, manager string) error {
 	if old == nil && c.sub == "" {
-		if cf := c.createFieldsFor(); cf != nil && cf.track(nu, manager) {
-			return nil
+		if cf := c.createFieldsFor(); cf != nil {
+			if entry, ok := cf.track(nu, manager); ok {
+				c.tracked = entry
+				return nil
+			}
 		}
 	}
 	fm, err := c.fieldManager()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -83,6 +84,9 @@ type call struct {
 	// patched is the patched document of a (non-apply) patch, which a
 	// Strict failure quotes.
 	patched []byte
+	// tracked is the managedFields entry a create's fast path set, which
+	// metadata validation then checks without decoding it back.
+	tracked *metav1.ManagedFieldsEntry
 }
 
 // serveResource routes a resource request by method and path shape.
@@ -126,6 +130,9 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, ap apiPat
 			c.q.Set("fieldSelector", "metadata.name="+c.name)
 			c.name = ""
 		}
+	}
+	if r.Method != http.MethodGet {
+		growStack()
 	}
 	c.dispatch()
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	kdu "github.com/kubedyn/kubedyn/unstructured"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 )
@@ -67,7 +68,14 @@ func mustDecode(b []byte) object {
 	return o
 }
 
-func encodeObject(o object) ([]byte, error) { return json.Marshal(o) }
+// encodeObject writes o as encoding/json does (kubedyn's encoder gives the
+// same bytes without reflection; json.Marshal covers what it refuses).
+func encodeObject(o object) ([]byte, error) {
+	if b, err := kdu.Marshal(toUnstructured(o)); err == nil {
+		return b, nil
+	}
+	return json.Marshal(o)
+}
 
 // rvOf reads the resourceVersion of stored JSON.
 func rvOf(b []byte) uint64 {

@@ -11,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	v1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	"k8s.io/apimachinery/pkg/watch"
@@ -234,7 +235,16 @@ func (c *call) validateMeta(obj object) error {
 	if c.res.crd == nil && c.res.gvr.Group == "" && (c.res.gvr.Resource == "namespaces" || c.res.gvr.Resource == "services") {
 		nameFn = validation.NameIsDNSLabel
 	}
-	errs := validation.ValidateObjectMetaAccessor(toUnstructured(obj), c.res.namespaced, nameFn, field.NewPath("metadata"))
+	meta := toUnstructured(obj)
+	var fieldsErrs field.ErrorList
+	if e := c.tracked; e != nil {
+		// managedFields are validated last: the same errors, in the same
+		// order, from the entry the fast path built.
+		c.tracked = nil
+		meta = toUnstructured(object{"metadata": withoutKeys(metaOf(obj), "managedFields")})
+		fieldsErrs = v1validation.ValidateManagedFields([]metav1.ManagedFieldsEntry{*e}, field.NewPath("metadata").Child("managedFields"))
+	}
+	errs := append(validation.ValidateObjectMetaAccessor(meta, c.res.namespaced, nameFn, field.NewPath("metadata")), fieldsErrs...)
 	if len(errs) > 0 {
 		return apierrors.NewInvalid(c.gk(), metaString(obj, "name"), errs)
 	}

@@ -30,7 +30,10 @@ func openAPIPath(gv schema.GroupVersion) string {
 
 // schemasFor returns the recorded schemas of gv.
 func (s *Surface) schemasFor(gv schema.GroupVersion) (*gvSchemas, error) {
-	v, _ := s.schemas.LoadOrStore(gv, &gvSchemas{})
+	v, ok := s.schemas.Load(gv)
+	if !ok {
+		v, _ = s.schemas.LoadOrStore(gv, &gvSchemas{})
+	}
 	g := v.(*gvSchemas)
 	g.once.Do(func() { g.err = g.load(s, gv) })
 	return g, g.err
