@@ -38,6 +38,9 @@
 // *unstructured.Unstructured objects, and *metav1.Status for ERROR events
 // (an expired resourceVersion arrives so, inside a 200 response:
 // apierrors.IsResourceExpired(apierrors.FromObject(ev.Object))).
+// [ResourceHandle.WatchCompact] decodes the objects straight from the wire
+// into package unstructured/compact's immutable form, without the tree:
+// what the informer's compact cache keeps.
 //
 // # Wire format: CBOR when the server offers it
 //

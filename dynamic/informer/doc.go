@@ -35,8 +35,9 @@
 // resourceVersion changed, a delete (with the last cached state) for each
 // object missing from the list. Unchanged objects cause no call. So the
 // cache always converges to the server's state and no handler sees the
-// same change twice. The engine records only keys and resourceVersions of
-// what it delivered: the cache is the only copy of the objects. Every
+// same change twice. The engine keeps no record of its own: it reads the
+// cache's keys and resourceVersions to tell what is new, so the cache is
+// the only copy of the objects and of their keys. Every
 // attempt that fails or makes no progress is followed by a jittered
 // backoff (up to Options.MaxBackoff); 401 and 403 are retried (a
 // controller waits for its permissions) and logged once per series.

@@ -11,13 +11,16 @@
 // at its final size, takes keys and repeated values (already boxed) from
 // the Table, and shares the other strings with the Object's bytes: it
 // costs the allocations of the tree and no parsing. The tree is new on each
-// call, the caller's to change, and not retained. Name, Namespace,
-// ResourceVersion, UID, Kind, APIVersion and Labels read the object in
-// place without allocating, for keys, indices and label selectors.
+// call, the caller's to change, and not retained. GetName, GetNamespace,
+// GetResourceVersion, GetUID (named as metav1.Object's), Kind, APIVersion
+// and Labels read the object in place without allocating, for keys,
+// indices and label selectors. An Object is a runtime.Object, so a watch
+// event can carry it (dynamic's WatchCompact).
 //
 // A [Builder] makes Objects. Package unstructured's [DecodeCompact] and
 // Decoder.NextEventCompact feed it straight from the wire, in one pass,
-// without building the tree; [Builder.FromUnstructured] feeds it a tree.
+// without building the tree (NextEventCompact hands a BOOKMARK's object
+// and an ERROR's Status as whole trees, which a projection would strip); [Builder.FromUnstructured] feeds it a tree.
 // What it keeps is a [Plan], compiled from [Options]:
 //
 //   - by default the whole object but metadata.managedFields (server-side

@@ -1,8 +1,10 @@
 package compact_test
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -56,4 +58,37 @@ func TestNextEventCompact(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("events (-want +got):\n%s", d)
 	}
+}
+
+// FuzzNextEventCompact checks, for random streams, that NextEventCompact
+// reads the events NextEventObject reads: the same types, failing on the
+// same event, and for each object the same tree (managedFields kept), a
+// compact one for ADDED, MODIFIED and DELETED and a whole one otherwise.
+func FuzzNextEventCompact(f *testing.F) {
+	f.Add([]byte(`{"type":"ADDED","object":{"apiVersion":"v1","kind":"X","metadata":{"name":"a","managedFields":[{}]},"a":[1,{"b":"\u00e9"}]}}
+{"object":{"apiVersion":"v1","kind":"Status","code":410},"type":"ERROR"} {"type":"BOOKMARK","object":{"kind":"X","apiVersion":"v1"}}`))
+	f.Add([]byte(`{"object":{"kind":"X","apiVersion":"v1","items":[]},"type":"DELETED"} {"type":"MODIFIED","object":{"kind":"","apiVersion":"v1"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		trees := kdu.NewDecoder(bytes.NewReader(data))
+		compacts := kdu.NewDecoder(bytes.NewReader(data))
+		b := compact.NewBuilder(compact.NewTable(), mustPlan(t, compact.Options{KeepManagedFields: true}))
+		for i := range 8 {
+			typ, want, err := trees.NextEventObject()
+			typ2, obj, tree, err2 := compacts.NextEventCompact(b)
+			if (err != nil) != (err2 != nil) {
+				t.Fatalf("event %d of %q: NextEventObject error %v, NextEventCompact error %v", i, data, err, err2)
+			}
+			if err != nil {
+				return
+			}
+			objectEvent := typ == "ADDED" || typ == "MODIFIED" || typ == "DELETED"
+			got := tree
+			if obj != nil {
+				got = obj.Unstructured()
+			}
+			if typ != typ2 || (obj != nil) != objectEvent || (tree != nil) == objectEvent || !reflect.DeepEqual(want, got) {
+				t.Fatalf("event %d of %q: NextEventObject %s %v, NextEventCompact %s compact %v tree %v", i, data, typ, want, typ2, obj != nil, tree)
+			}
+		}
+	})
 }

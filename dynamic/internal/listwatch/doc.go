@@ -30,17 +30,19 @@
 // # What is delivered once
 //
 // The engine records what it delivered, by key and resourceVersion
-// ([RecordKeys], for users that keep their own store, such as the informer)
-// or with the objects themselves ([RecordObjects], so that a DELETED event
-// synthesised after a relist carries the last object delivered). An ADDED or
+// ([RecordKeys]) or with the objects themselves ([RecordObjects], so that a
+// DELETED event synthesised after a relist carries the last object
+// delivered), or reads the consumer's own store as its record ([Held]: the
+// informer, whose cache is then the only copy of its keys; a relist tracks
+// the keys it sees only when the store was not empty at its start). An ADDED or
 // MODIFIED event whose object has the resourceVersion already delivered for
 // its key is not delivered again, nor a DELETED event for a key not held.
 //
 // # Seams
 //
-// Decoding belongs to the [Source]: the content type (JSON today, CBOR
-// next) and the decoded form (a compact or projected object) are whatever
-// its List and Watch return. Every object enters the engine through one
+// Decoding belongs to the [Source]: the content type (JSON or CBOR) and
+// the decoded form (a tree, or a compact or projected object:
+// [CompactSource]) are whatever its List and Watch return. Every object enters the engine through one
 // method (engine.object), where Options.Shard filters (shard.go): a
 // run with a Shard probes once (a list of one item with the selector),
 // sends the selector on list and watch when the list's
