@@ -132,7 +132,8 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, ap apiPat
 		}
 	}
 	if r.Method != http.MethodGet {
-		growStack()
+		s.writers.run(c.dispatch)
+		return
 	}
 	c.dispatch()
 }

@@ -32,6 +32,7 @@ type Server struct {
 	reg     *registry
 	faults  faults
 	done    chan struct{}
+	writers *writers
 
 	mu     sync.Mutex // guards tmpDir and closed
 	tmpDir string
@@ -63,11 +64,14 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		reg:     newRegistry(surface),
 		done:    make(chan struct{}),
 	}
+	s.writers = newWriters(s.done)
 	if err := s.seed(opts); err != nil {
+		close(s.done)
 		return nil, fmt.Errorf("start memserver: %w", err)
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
+		close(s.done)
 		return nil, fmt.Errorf("start memserver: listen on %s: %w", opts.Addr, err)
 	}
 	s.ln = ln
