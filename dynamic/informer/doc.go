@@ -142,32 +142,37 @@
 //
 // Measured in test/bench (BenchmarkCompactMemory: 10,000 objects served
 // as a streaming list, live heap after two GCs, in one run beside
-// client-go v0.37.2's dynamic informer), per cached object:
+// client-go v0.37.2's dynamic informer, mean of 3), per cached object:
 //
 //	                               pod (5.3 KB JSON)    ConfigMap (1.9 KB JSON)
 //	client-go default              31.5 KiB             5.58 KiB
 //	client-go, managedFields
 //	  stripped by a transform      24.1 KiB             3.18 KiB
-//	kubedyn, StoreTrees            26.1 KiB             4.98 KiB
-//	kubedyn, compact (default)     1.46 KiB (0.046×)    1.69 KiB (0.30×)
-//	kubedyn, two-path projection   0.69 KiB (0.022×)    0.55 KiB (0.099×)
+//	kubedyn, StoreTrees            26.0 KiB             4.87 KiB
+//	kubedyn, compact (default)     1.21 KiB (0.038×)    1.38 KiB (0.25×)
+//	kubedyn, two-path projection   0.36 KiB (0.011×)    0.22 KiB (0.040×)
 //
 // (ratios to client-go's default). The objects have data of their own, as
 // real ones do: each pod its name, uid, node, container ids and a config
 // checksum, with 4 labels, 4 annotations and one owner reference; each
-// ConfigMap about 1.2 KB of properties no other ConfigMap shares, 3 labels,
+// ConfigMap 1,152 bytes of properties no other ConfigMap shares, 3 labels,
 // no annotations or owners. The projections are spec.nodeName and
 // status.conditions for pods, data.LOG_FORMAT and data.replica for
-// ConfigMaps; what is left of them is mostly that metadata. Of a compact
-// ConfigMap's 1.69 KiB, 1.2 KB is its own data, which no encoding short of
-// compression shrinks, and about 0.4 KB is bookkeeping outside the store
-// (the list-and-watch engine's record of keys and resourceVersions, and
-// the watch decoder's table of recent strings); the compact objects
-// themselves, decoded straight from the wire (unstructured.DecodeCompact),
-// take 1.33 KiB per ConfigMap (0.24×) and 0.17 KiB projected (0.03×).
-// The cost grows linearly (BenchmarkCompactScale): 100,000 compact
-// ConfigMaps take 1.32 KiB each, and 1.48 KiB each in an informer (less
-// than at 10,000, as the decoder's bounded table is shared by more).
+// ConfigMaps; what is left of them is mostly that metadata. A compact
+// ConfigMap's own strings (the properties, name, uid, resourceVersion and
+// replica: 1,212 bytes) are 0.21× client-go's 5.58 KiB before any
+// structure, which no encoding short of compression shrinks; its encoding
+// takes 1,248 bytes (a 1,280-byte allocation), its Object 32 and the
+// store's maps and shared table the other ~100. The compact objects are
+// decoded straight from the wire (dynamic's WatchCompact), and the
+// list-and-watch engine reads the cache as its record, so nothing else is
+// kept per object: a sync of 2,000 objects allocates a twelfth of what
+// keeping trees does for ConfigMaps, a fiftieth for pods
+// (BenchmarkCompactSync). An informer with a Transform, or a sharded one,
+// decodes trees (which the Transform and the shard's filter read) and
+// builds the compact form from them, as the store did before. The cost
+// grows linearly (BenchmarkCompactScale): 100,000 ConfigMaps take 1,368
+// bytes each in an informer, 1,418 at 10,000 in the same run.
 //
 // # Shards
 //
