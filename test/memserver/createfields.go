@@ -123,7 +123,8 @@ func fieldsOf(set *fieldpath.Set) (map[string]any, error) {
 }
 
 func fieldsNode(set *fieldpath.Set, self bool) (map[string]any, error) {
-	var members, children []fieldpath.PathElement
+	members := make([]fieldpath.PathElement, 0, set.Members.Size())
+	children := make([]fieldpath.PathElement, 0, set.Children.Size())
 	set.Members.Iterate(func(pe fieldpath.PathElement) { members = append(members, pe) })
 	set.Children.Iterate(func(pe fieldpath.PathElement) { children = append(children, pe) })
 	m := make(map[string]any, len(members)+len(children)+1)
@@ -149,7 +150,7 @@ func fieldsNode(set *fieldpath.Set, self bool) (map[string]any, error) {
 			mi++
 			ci++
 		}
-		key, err := fieldpath.SerializePathElement(pe)
+		key, err := pathElementKey(pe)
 		if err != nil {
 			return nil, err
 		}
@@ -168,4 +169,14 @@ func fieldsNode(set *fieldpath.Set, self bool) (map[string]any, error) {
 		m[key] = v
 	}
 	return m, nil
+}
+
+// pathElementKey is fieldpath.SerializePathElement, with field names (the
+// most common element) written directly as it writes them: "f:" and the
+// name.
+func pathElementKey(pe fieldpath.PathElement) (string, error) {
+	if pe.FieldName != nil {
+		return "f:" + *pe.FieldName, nil
+	}
+	return fieldpath.SerializePathElement(pe)
 }
