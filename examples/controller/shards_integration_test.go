@@ -40,7 +40,8 @@ func TestIntegrationShards(t *testing.T) {
 	claims = g.waitPartition(ids[:2])
 	t.Logf("kill -9: the %d objects of the killed replica were reconciled by the others %v after it (lease %v)",
 		len(deadObjects), took.Round(time.Millisecond), shardLease)
-	g.handover("kill -9", killed, map[string]time.Time{dead: killed}, shardLease+shardSlack)
+	// dynamic/shard's bound: the lease duration and about two rounds.
+	g.handover("kill -9", killed, map[string]time.Time{dead: killed}, 2*shardLease)
 	g.checkOwners(claims, deadObjects)
 	g.reconcileAll(claims)
 	if bound := shardLease + shardSlack; took > bound {
