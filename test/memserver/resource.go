@@ -3,8 +3,10 @@ package memserver
 import (
 	"encoding/json"
 	"fmt"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/kube-openapi/pkg/validation/spec"
 )
 
 // aggList is the part of apidiscovery.k8s.io/v2 APIGroupDiscoveryList that
@@ -69,6 +71,15 @@ type resource struct {
 	generation bool
 	crd        *crdVersion // nil for built-ins
 	agg        aggResource // the discovery entry, as served
+	// schemas caches a built-in's recorded schema once looked up.
+	schemas atomic.Pointer[kindSchemas]
+}
+
+// kindSchemas is a kind's schema and the models its references resolve
+// against (nil when none is recorded).
+type kindSchemas struct {
+	root   *spec.Schema
+	models map[string]*spec.Schema
 }
 
 // groupResource is where objects of r are stored: all versions of a

@@ -108,13 +108,15 @@ func (s *Server) kindSchema(res *resource) (*spec.Schema, map[string]*spec.Schem
 	if res.crd != nil {
 		return res.crd.schemaWithMeta(s.surface)
 	}
-	g, err := s.surface.schemasFor(res.gvr.GroupVersion())
-	if err != nil {
-		return nil, nil
+	if ks := res.schemas.Load(); ks != nil {
+		return ks.root, ks.models
 	}
-	name, ok := g.byKind[res.gvk()]
-	if !ok {
-		return nil, nil
+	ks := &kindSchemas{}
+	if g, err := s.surface.schemasFor(res.gvr.GroupVersion()); err == nil {
+		if name, ok := g.byKind[res.gvk()]; ok {
+			ks = &kindSchemas{root: g.models[name], models: g.models}
+		}
 	}
-	return g.models[name], g.models
+	res.schemas.Store(ks)
+	return ks.root, ks.models
 }
