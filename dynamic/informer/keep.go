@@ -157,12 +157,14 @@ func (h held[T, E]) EachHeld(fn func(E)) {
 	})
 }
 
-// heldTrees and heldCompact are the store as the record of the engine of
-// trees (T) and of the compact engine.
+// heldTrees is the store as the record of the engine of trees (T), which
+// gets trees of what it holds.
 func heldTrees[T Object](s *store[T]) listwatch.Held[T] {
 	return held[T, T]{s: s, as: keeper[T].unpack}
 }
 
+// heldCompact is the store of compact objects as the record of the
+// compact engine.
 func heldCompact[T Object](s *store[T]) listwatch.Held[*compact.Object] {
 	return held[T, *compact.Object]{s: s, as: func(_ keeper[T], e kept[T]) *compact.Object { return e.c }}
 }
