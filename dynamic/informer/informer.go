@@ -67,7 +67,8 @@ type Options[T Object] struct {
 	// the result in compact form (Go values a decoder does not make, such
 	// as a map[string]string, become their JSON form; a struct is an
 	// error). Prefer Project to a Transform that only drops fields: it
-	// marks what it dropped.
+	// marks what it dropped, and without a Transform the compact store is
+	// decoded straight from the wire, with no tree made while syncing.
 	Transform func(obj T) (T, error)
 	// Lean drops managedFields and interns strings (keys and values
 	// shared between objects are stored once), after Transform: see
