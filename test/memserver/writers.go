@@ -22,19 +22,24 @@ type writeJob struct {
 	didPanic bool
 }
 
-// newWriters starts GOMAXPROCS+1 writers, which end when done closes.
+// newWriters starts 2×GOMAXPROCS+4 writers (as many as a parallel test
+// suite's clients typically write at once), which end when done closes.
 func newWriters(done <-chan struct{}) *writers {
 	w := &writers{jobs: make(chan *writeJob), done: done}
-	for range runtime.GOMAXPROCS(0) + 1 {
+	for range 2*runtime.GOMAXPROCS(0) + 4 {
 		go w.loop()
 	}
 	return w
 }
 
+// loop runs jobs. Each starts with growStack: the garbage collector
+// shrinks the stack of an idle writer, which must then grow again while
+// still shallow rather than deep inside a write.
 func (w *writers) loop() {
 	for {
 		select {
 		case j := <-w.jobs:
+			growStack()
 			j.do()
 		case <-w.done:
 			return
