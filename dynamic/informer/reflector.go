@@ -47,11 +47,16 @@ func (i *Informer[T]) listAndWatch(ctx context.Context, changed <-chan struct{})
 func engineOptions[T Object, E listwatch.Object](i *Informer[T], held listwatch.Held[E]) listwatch.Options[E] {
 	return listwatch.Options[E]{
 		LabelSelector: i.opts.LabelSelector, FieldSelector: i.opts.FieldSelector,
-		StreamingList: !i.opts.DisableStreamingList, InitialEventsTimeout: i.opts.InitialEventsTimeout,
+		StreamingList: !i.opts.DisableStreamingList && !i.streamOff.Load(), InitialEventsTimeout: i.opts.InitialEventsTimeout,
 		FirstBackoff: 200 * time.Millisecond, MaxBackoff: i.opts.MaxBackoff,
 		Ending: listwatch.RetryUntilGone, Held: held,
 		Logger: i.opts.Logger, What: i.what(),
 		Report: i.h.Observe, Resource: i.h.GroupVersionResource(), Namespace: i.h.NamespaceName(),
+		Observe: func(n listwatch.Note) {
+			if n.Kind == listwatch.NoteFallback {
+				i.streamOff.Store(true)
+			}
+		},
 	}
 }
 
