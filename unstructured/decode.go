@@ -52,15 +52,11 @@ func DecodeObject(r io.Reader) (*k8su.Unstructured, error) { return asObject(Dec
 func DecodeList(r io.Reader) (*k8su.UnstructuredList, error) { return asList(Decode(r)) }
 
 // DecodeObjectBytes is DecodeObject for a document already in memory: it
-// scans doc in place, without DecodeObject's read buffer, and interns only
-// within the document, so one small body costs little beyond its tree. doc
-// is neither modified nor retained.
+// scans doc in place, without DecodeObject's read buffer or intern tables,
+// so one small body costs little beyond its tree. doc is neither modified
+// nor retained.
 func DecodeObjectBytes(doc []byte) (*k8su.Unstructured, error) {
-	d := Decoder{s: scanner{
-		window: window{buf: doc, end: len(doc), mark: -1, rerr: io.EOF},
-		keys:   make(map[string]string, 8),
-		values: make(map[string]any, 8),
-	}}
+	d := Decoder{s: scanner{window: window{buf: doc, end: len(doc), mark: -1, rerr: io.EOF}}}
 	m, err := d.topObject()
 	if err != nil {
 		return nil, err

@@ -224,6 +224,9 @@ func (s *scanner) key() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if s.keys == nil { // no interning (DecodeObjectBytes)
+		return string(b), nil
+	}
 	if k, ok := s.keys[string(b)]; ok {
 		return k, nil
 	}
@@ -241,7 +244,7 @@ func (s *scanner) stringValue() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > maxInternedValue {
+	if len(b) > maxInternedValue || s.values == nil {
 		return string(b), nil
 	}
 	if v, ok := s.values[string(b)]; ok {
