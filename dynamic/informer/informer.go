@@ -91,18 +91,10 @@ type Options[T Object] struct {
 	// paths, so that nobody takes it for the whole object. A path with an
 	// empty segment makes Run fail at once.
 	Project []string
-	// UncompressedStrings keeps every string value of a full-object
-	// informer's compact store as it is. By default a string value of 256
-	// bytes or more (a config file, a script, a certificate) is kept
-	// DEFLATE-compressed when that saves at least a quarter of it, and
-	// inflated on each read that includes it: see the package doc for
-	// what that costs.
-	UncompressedStrings bool
 	// StoreTrees makes a full-object informer keep decoded trees, as
 	// before the compact store: listers then hand out the cached objects
 	// themselves (read-only, no cost per read), at about 5 to 20 times the
-	// memory per object. Project, KeepManagedFields and
-	// UncompressedStrings do not apply.
+	// memory per object. Project and KeepManagedFields do not apply.
 	StoreTrees bool
 	// ResyncPeriod, when positive, calls every handler's OnUpdate(obj, obj)
 	// for every cached object at this period.
@@ -210,9 +202,7 @@ func newInformer[T Object](h *dynamic.ResourceHandle, opts Options[T], src listw
 	i := &Informer[T]{h: h, opts: opts, src: src, store: newStore(opts.Indexers), syncedCh: make(chan struct{})}
 	if _, full := any(*new(T)).(*unstructured.Unstructured); full && !opts.StoreTrees {
 		// Full objects are kept in compact form.
-		i.store.keep, i.optErr = newKeeper[T](compact.Options{
-			KeepManagedFields: opts.KeepManagedFields, Project: opts.Project, UncompressedStrings: opts.UncompressedStrings,
-		})
+		i.store.keep, i.optErr = newKeeper[T](compact.Options{KeepManagedFields: opts.KeepManagedFields, Project: opts.Project})
 	}
 	return i
 }
