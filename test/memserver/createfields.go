@@ -123,8 +123,8 @@ func fieldsOf(set *fieldpath.Set) (map[string]any, error) {
 }
 
 func fieldsNode(set *fieldpath.Set, self bool) (map[string]any, error) {
-	members := make([]fieldpath.PathElement, 0, set.Members.Size())
-	children := make([]fieldpath.PathElement, 0, set.Children.Size())
+	var mbuf, cbuf [8]fieldpath.PathElement // most nodes have fewer
+	members, children := mbuf[:0], cbuf[:0]
 	set.Members.Iterate(func(pe fieldpath.PathElement) { members = append(members, pe) })
 	set.Children.Iterate(func(pe fieldpath.PathElement) { children = append(children, pe) })
 	m := make(map[string]any, len(members)+len(children)+1)
