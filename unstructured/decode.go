@@ -20,6 +20,7 @@ type Decoder struct {
 	s    scanner
 	kvs  []kv  // member stack shared by nested objects
 	vals []any // element stack shared by nested arrays
+	dups int   // duplicate members decoded (the last one wins)
 }
 
 // NewDecoder returns a Decoder reading from r. It buffers its reads.
@@ -54,17 +55,20 @@ func DecodeList(r io.Reader) (*k8su.UnstructuredList, error) { return asList(Dec
 // DecodeObjectBytes is DecodeObject for a document already in memory: it
 // scans doc in place, without DecodeObject's read buffer or intern tables,
 // so one small body costs little beyond its tree. doc is neither modified
-// nor retained.
-func DecodeObjectBytes(doc []byte) (*k8su.Unstructured, error) {
+// nor retained. duplicates says whether an object in doc repeats a member
+// (decoded as DecodeObject does: the last one wins), which strict decoders
+// refuse or warn about.
+func DecodeObjectBytes(doc []byte) (obj *k8su.Unstructured, duplicates bool, err error) {
 	d := Decoder{s: scanner{window: window{buf: doc, end: len(doc), mark: -1, rerr: io.EOF}}}
 	m, err := d.topObject()
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := d.end(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return asObject(toObject(m))
+	obj, err = asObject(toObject(m))
+	return obj, err == nil && d.dups > 0, err
 }
 
 // asObject returns what a decoder returned when it is a single object, and

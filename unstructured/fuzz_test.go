@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 	"testing/iotest"
+
+	sigsjson "sigs.k8s.io/json"
 )
 
 func addSeeds(f *testing.F) {
@@ -37,7 +39,12 @@ func FuzzDecode(f *testing.F) {
 func checkBytesSame(t *testing.T, data []byte) {
 	t.Helper()
 	want, werr := DecodeObject(bytes.NewReader(data))
-	got, gerr := DecodeObjectBytes(data)
+	got, dups, gerr := DecodeObjectBytes(data)
+	var strict map[string]any
+	findings, serr := sigsjson.UnmarshalStrict(data, &strict, sigsjson.DisallowDuplicateFields)
+	if gerr == nil && serr == nil && dups != (len(findings) > 0) {
+		t.Fatalf("DecodeObjectBytes duplicates %v, strict decoding found %v", dups, findings)
+	}
 	if (werr == nil) != (gerr == nil) || (werr != nil && werr.Error() != gerr.Error()) {
 		t.Fatalf("DecodeObjectBytes error %v, DecodeObject %v", gerr, werr)
 	}

@@ -88,6 +88,7 @@ func (d *Decoder) object(depth int) (map[string]any, error) {
 	for _, p := range members {
 		m[p.k] = p.v
 	}
+	d.dups += len(members) - len(m)
 	clear(members) // drop references held by the stack
 	return m, nil
 }
