@@ -179,7 +179,8 @@ func (b *Builder) close() {
 	}
 }
 
-// String writes a string value.
+// String writes a string value, compressed when it is long and that saves
+// at least a quarter of it (unless the Plan says UncompressedStrings).
 func (b *Builder) String(s []byte) {
 	if !b.keep(false) {
 		return
@@ -187,6 +188,12 @@ func (b *Builder) String(s []byte) {
 	if id, ok := b.intern(s); ok {
 		b.buf = appendHead(b.buf, tRef, uint64(id))
 		return
+	}
+	if b.plan.pack {
+		var ok bool
+		if b.buf, ok = b.tab.zips.pack(b.buf, s); ok {
+			return
+		}
 	}
 	b.buf = appendHead(b.buf, tStr, uint64(len(s)))
 	b.buf = append(b.buf, s...)

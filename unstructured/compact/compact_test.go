@@ -21,6 +21,9 @@ func corpus(t testing.TB) map[string][]byte {
 		objs[fmt.Sprintf("pod-%d", i)] = serverPod(t, i)
 		objs[fmt.Sprintf("configmap-%d", i)] = serverConfigMap(t, i)
 	}
+	for i := range 4 {
+		objs[fmt.Sprintf("long-strings-%d", i)] = longStrings(t, i)
+	}
 	return objs
 }
 
@@ -110,6 +113,8 @@ func TestCompactEqualsDecoded(t *testing.T) {
 		{name: "two-path projection", opts: compact.Options{Project: []string{"spec.nodeName", "status.conditions"}}},
 		{name: "projection of data and a metadata field", opts: compact.Options{Project: []string{"data", "metadata.creationTimestamp"}}},
 		{name: "projection through a missing path", opts: compact.Options{Project: []string{"spec.template.spec", "status"}}},
+		{name: "strings uncompressed", opts: compact.Options{UncompressedStrings: true}},
+		{name: "projection of long strings", opts: compact.Options{Project: []string{"data.run.sh", "binaryData"}}},
 	}
 	objs := corpus(t)
 	for _, tc := range tests {

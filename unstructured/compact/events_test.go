@@ -68,6 +68,7 @@ func FuzzNextEventCompact(f *testing.F) {
 	f.Add([]byte(`{"type":"ADDED","object":{"apiVersion":"v1","kind":"X","metadata":{"name":"a","managedFields":[{}]},"a":[1,{"b":"\u00e9"}]}}
 {"object":{"apiVersion":"v1","kind":"Status","code":410},"type":"ERROR"} {"type":"BOOKMARK","object":{"kind":"X","apiVersion":"v1"}}`))
 	f.Add([]byte(`{"object":{"kind":"X","apiVersion":"v1","items":[]},"type":"DELETED"} {"type":"MODIFIED","object":{"kind":"","apiVersion":"v1"}}`))
+	f.Add([]byte(`{"type":"ADDED","object":{"apiVersion":"v1","kind":"X","metadata":{"name":"a"},"data":{"conf":"` + strings.Repeat(`key=value\n`, 40) + `"}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		trees := kdu.NewDecoder(bytes.NewReader(data))
 		compacts := kdu.NewDecoder(bytes.NewReader(data))

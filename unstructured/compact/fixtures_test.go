@@ -1,8 +1,10 @@
 package compact_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,4 +104,39 @@ func mustJSON(t testing.TB, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// longStrings returns object i with long string values, stored compressed
+// or not: a shell script and a properties file (which compress), a
+// certificate of random bytes and random binary (which do not save a
+// quarter), values of 255 and 256 bytes either side of the threshold, a
+// long escaped value, and long label and annotation values (read in
+// place).
+func longStrings(t testing.TB, i int) []byte {
+	t.Helper()
+	rnd := rand.New(rand.NewPCG(uint64(i), 7))
+	random := make([]byte, 900)
+	for n := range random {
+		random[n] = byte(rnd.Uint32())
+	}
+	var script strings.Builder
+	for n := range 30 {
+		fmt.Fprintf(&script, "if [ -f /etc/app/conf.d/%02d-%d.conf ]; then\n  . /etc/app/conf.d/%02d-%d.conf\nfi\n", n, i, n, i)
+	}
+	cert := "-----BEGIN CERTIFICATE-----\n" + base64.StdEncoding.EncodeToString(random) + "\n-----END CERTIFICATE-----\n"
+	obj := map[string]any{
+		"kind": "ConfigMap", "apiVersion": "v1",
+		"metadata": map[string]any{
+			"name": fmt.Sprintf("long-%d", i), "namespace": "bench", "resourceVersion": fmt.Sprint(i),
+			"labels":      map[string]any{"long": strings.Repeat("ab", 150+i)},
+			"annotations": map[string]any{"kubectl.kubernetes.io/last-applied-configuration": strings.Repeat(`{"a":"b"},`, 40+i)},
+		},
+		"data": map[string]any{
+			"run.sh": script.String(), "tls.crt": cert, "random": string(random),
+			"edge255": strings.Repeat("x", 255), "edge256": strings.Repeat("y", 256),
+			"escaped": strings.Repeat("é\"\\\n\t\u2028\U0001F600", 60),
+		},
+		"binaryData": map[string]any{"blob": base64.StdEncoding.EncodeToString(random)},
+	}
+	return mustJSON(t, obj)
 }

@@ -16,6 +16,8 @@ import (
 //	tRef    id of a string in the object's Table
 //	tObject member count, then each member: its key, then its value
 //	tArray  element count, then the elements
+//	tZip    length, then a string compressed (zip.go): its raw length
+//	        as a uvarint, then its DEFLATE stream
 //
 // A key is a uvarint: id<<1 for a string in the Table, len<<1|1 followed by
 // the key's bytes otherwise.
@@ -27,6 +29,7 @@ const (
 	tRef
 	tObject
 	tArray
+	tZip
 )
 
 const (
@@ -90,7 +93,7 @@ func skip(d string, p int) int {
 	switch t {
 	case tFloat:
 		return p + 8
-	case tStr:
+	case tStr, tZip:
 		return p + int(n)
 	case tObject:
 		for range n {

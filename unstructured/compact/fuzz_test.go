@@ -3,6 +3,7 @@ package compact_test
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,6 +23,8 @@ func FuzzCompact(f *testing.F) {
 	}
 	f.Add(serverPod(f, 3))
 	f.Add(serverConfigMap(f, 3))
+	f.Add(longStrings(f, 3))
+	f.Add([]byte(`{"kind":"X","apiVersion":"` + strings.Repeat("g", 300) + `/v1","metadata":{"name":"` + strings.Repeat("n", 256) + `"},"a":"` + strings.Repeat("ab", 200) + `","b":"` + strings.Repeat(`\u00e9\"`, 80) + `"}`))
 	f.Add([]byte(`{"kind":"X","metadata":{"managedFields":1,"name":"a"},"metadata":{"name":"b"},"spec":[1,1.5,-0,1e3,"\ud800",true,null]}`))
 	f.Add([]byte(`{"kind":"X","spec":{"nodeName":{"a":1},"x":2},"status":"s"}`))
 	plans := []compact.Options{
@@ -29,6 +32,7 @@ func FuzzCompact(f *testing.F) {
 		{KeepManagedFields: true},
 		{Project: []string{"spec.nodeName", "status.conditions"}},
 		{Project: []string{"spec", "metadata.creationTimestamp"}, KeepManagedFields: true},
+		{UncompressedStrings: true},
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, wantErr := kdu.DecodeObject(bytes.NewReader(data))

@@ -43,6 +43,8 @@ func (o *Object) stringAt(p int) string {
 		return o.data[p : p+int(n)]
 	case tRef:
 		return o.tab.entries.Load().strs[n]
+	case tZip:
+		return o.tab.zips.unpack(o.data[p : p+int(n)])
 	}
 	return ""
 }
@@ -117,7 +119,7 @@ func (l Labels) Lookup(k string) (string, bool) {
 		var key2 string
 		key2, p = key(d, p, strs)
 		if key2 == k {
-			if t, _, _ := head(d, p); t == tStr || t == tRef {
+			if t, _, _ := head(d, p); t == tStr || t == tRef || t == tZip {
 				v, found = l.o.stringAt(p), true
 			} else {
 				v, found = "", false

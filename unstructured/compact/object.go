@@ -25,10 +25,11 @@ type shape struct {
 
 // Unstructured returns a new tree of the object: a caller may change it
 // freely, and it is not retained. Strings are shared with the Object (Go
-// strings are immutable); maps, slices and boxes are new. A projected
+// strings are immutable), but for those stored compressed, which are
+// inflated anew; maps, slices and boxes are new. A projected
 // object carries the ProjectionAnnotation.
 func (o *Object) Unstructured() *k8su.Unstructured {
-	r := reader{d: o.data, e: o.tab.entries.Load()}
+	r := reader{d: o.data, e: o.tab.entries.Load(), z: &o.tab.zips}
 	m, _ := r.value(0).(map[string]any)
 	if o.plan.project != nil {
 		markProjected(m, o.plan.joined)
@@ -63,6 +64,7 @@ func (o *Object) Size() int { return len(o.data) }
 type reader struct {
 	d string
 	e *entries
+	z *zips
 	p int
 }
 
@@ -93,6 +95,9 @@ func (r *reader) value(depth int) any {
 		return r.d[p:r.p]
 	case tRef:
 		return r.e.boxed[n]
+	case tZip:
+		r.p = p + int(n)
+		return r.z.unpack(r.d[p:r.p])
 	case tObject:
 		m := make(map[string]any, n)
 		for range n {
