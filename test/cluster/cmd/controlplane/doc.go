@@ -11,8 +11,11 @@
 //	controlplane kdyn [args...]   up (or reuse), then run examples/kdyn with args against it (kdyn.go)
 //	controlplane test [pkgs...]   build, start, run go vet, the tests (with -race; failing if integration
 //	                              tests skipped, teststep.go) and fuzz smoke runs, stop; the unit tests with
-//	                              apimachinery v0.37.2 (newerdeps.go); then, with KUBEDYN_COMPAT_SMOKE=1
-//	                              (.ci/run sets it), the 1.29 smoke suite (smoke.go)
+//	                              apimachinery v0.37.2 (newerdeps.go); a whole run then the gated passes
+//	                              (gatedpass.go: dynamic and the informer with CBORServingAndStorage, the
+//	                              sharding tests with ShardedListAndWatch, each binary starting its own
+//	                              server) and, with KUBEDYN_COMPAT_SMOKE=1 (.ci/run sets it), the 1.29
+//	                              smoke suite (smoke.go)
 //	controlplane matrix [flags]   run the integration suites against every pinned minor; print a table
 //
 // Flags before the subcommand choose the server (default: the environment's
