@@ -132,3 +132,22 @@ func FuzzCBORStream(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCBORIntern checks that the string caches return every string as it
+// was read, after any other (same words, same slot, a wrong prediction).
+func FuzzCBORIntern(f *testing.F) {
+	f.Add([]byte("abcdefgh-1-abcdefgh"), []byte("abcdefgh-2-abcdefgh"))
+	f.Add([]byte("abc"), []byte("acc"))
+	f.Add([]byte(""), []byte("\x00"))
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		c := &cborIntern{}
+		for _, s := range [][]byte{a, b, a, b, b, a} {
+			if k := c.key(s); k != string(s) {
+				t.Fatalf("key %q returned %q", s, k)
+			}
+			if v := c.value(s); v != string(s) {
+				t.Fatalf("value %q returned %q", s, v)
+			}
+		}
+	})
+}

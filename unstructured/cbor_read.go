@@ -131,6 +131,24 @@ func (s *cborReader) bytes(n uint64, what string) ([]byte, error) {
 	return b, nil
 }
 
+// shortString returns the content of the byte string of at most 255 bytes
+// whose first byte b (0x40 to 0x58) is at pos, when it is buffered whole,
+// and moves past it; ok is false, and pos unchanged, when it is not.
+func (s *cborReader) shortString(b byte) (c []byte, ok bool) {
+	p, n := s.pos+1, int(b&0x1f)
+	if n == 24 {
+		if p >= s.end {
+			return nil, false
+		}
+		n, p = int(s.buf[p]), p+1
+	}
+	if n > s.end-p {
+		return nil, false
+	}
+	s.pos = p + n
+	return s.buf[p : p+n], true
+}
+
 // maxCBORString bounds one string's declared length: no Kubernetes object
 // is near it, and the buffer grows only as data arrives in any case.
 const maxCBORString = 1 << 30

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -229,6 +230,44 @@ func TestCBORErrors(t *testing.T) {
 			_, err := DecodeCBOR(bytes.NewReader(mustHex(t, tc.hex)))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err %v, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestCBORIntern: the string caches return each string as it was read,
+// whatever was read before it: strings that share their words' bytes
+// (first and last 8, or first, middle and last), their slot, or a
+// predicted key, and an empty one.
+func TestCBORIntern(t *testing.T) {
+	tests := []struct {
+		name string
+		seq  []string
+	}{
+		{name: "empty then short", seq: []string{"", "a", "", "\x00", ""}},
+		{name: "first middle last bytes", seq: []string{"abc", "abd", "acc", "ab", "ba", "a", "aa", "aaa"}},
+		{name: "four to seven bytes", seq: []string{"abcd", "abcde", "abxde", "abcdefg", "abcxefg"}},
+		{name: "eight to sixteen bytes", seq: []string{"abcdefgh", "abcdefghabcdefgh", "abcdefghXbcdefgh", "abcdefgXabcdefgh"}},
+		{name: "longer, same first and last eight", seq: []string{"abcdefgh-1-abcdefgh", "abcdefgh-2-abcdefgh", "abcdefgh-1-abcdefgh"}},
+		{name: "zero bytes", seq: []string{"\x00\x00\x00\x00\x00\x00\x00\x00", "\x00\x00\x00\x00", "\x00\x00", "\x00"}},
+		{name: "repeated order then changed", seq: []string{"kind", "spec", "status", "kind", "spec", "status", "kind", "status", "spec"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &cborIntern{}
+			var keys, values []string
+			for range 3 {
+				for _, s := range tc.seq {
+					keys = append(keys, c.key([]byte(s)))
+					values = append(values, c.value([]byte(s)).(string))
+				}
+			}
+			want := slices.Concat(tc.seq, tc.seq, tc.seq)
+			if diff := cmp.Diff(want, keys); diff != "" {
+				t.Errorf("keys (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(want, values); diff != "" {
+				t.Errorf("values (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -27,14 +27,44 @@ type cborKV struct {
 }
 
 // value decodes the data item at pos into the tree apimachinery builds:
-// map[string]any, []any, string, int64, float64, bool, nil.
+// map[string]any, []any, string, int64, float64, bool, nil. The items a
+// Kubernetes object is made of (short strings, small integers, maps and
+// arrays of fewer than 24 members, true, false, null) are decoded from
+// their first byte without reading a head.
 func (d *CBORDecoder) value(depth int) (any, error) {
-	if s := &d.s; s.pos < s.end { // fast path: a head of one byte
-		if b := s.buf[s.pos]; b&0x1f < 24 {
-			s.pos++
-			return d.valueOf(b>>5, b&0x1f, uint64(b&0x1f), depth)
-		}
+	s := &d.s
+	if s.pos >= s.end {
+		return d.valueSlow(depth)
 	}
+	switch b := s.buf[s.pos]; {
+	case b < 0x18: // unsigned integer 0..23
+		s.pos++
+		return int64(b), nil
+	case b >= 0x40 && b <= 0x58: // byte string of up to 255 bytes
+		if c, ok := s.shortString(b); ok {
+			return d.intern.value(c), nil
+		}
+	case b >= 0xa0 && b < 0xb8: // map of up to 23 pairs
+		s.pos++
+		return d.object(b&0x1f, uint64(b&0x1f), depth+1)
+	case b >= 0x80 && b < 0x98: // array of up to 23 elements
+		s.pos++
+		return d.array(b&0x1f, uint64(b&0x1f), depth+1)
+	case b == 0xf4:
+		s.pos++
+		return false, nil
+	case b == 0xf5:
+		s.pos++
+		return true, nil
+	case b == 0xf6:
+		s.pos++
+		return nil, nil
+	}
+	return d.valueSlow(depth)
+}
+
+// valueSlow decodes the data item at pos after reading its head.
+func (d *CBORDecoder) valueSlow(depth int) (any, error) {
 	major, info, arg, err := d.s.head()
 	if err != nil {
 		return nil, err
@@ -131,6 +161,19 @@ func (d *CBORDecoder) box(b []byte) any { return d.intern.value(b) }
 // key reads a map key, which must be a byte or text string, and returns it
 // interned.
 func (d *CBORDecoder) key() (string, error) {
+	s := &d.s
+	if s.pos < s.end {
+		if b := s.buf[s.pos]; b >= 0x40 && b <= 0x58 { // byte string of up to 255 bytes
+			if c, ok := s.shortString(b); ok {
+				return d.intern.key(c), nil
+			}
+		}
+	}
+	return d.keySlow()
+}
+
+// keySlow reads a map key after reading its head.
+func (d *CBORDecoder) keySlow() (string, error) {
 	major, info, arg, err := d.s.head()
 	for err == nil && major == cborTag && arg == cborSelfDescribed {
 		major, info, arg, err = d.s.head()
