@@ -149,6 +149,22 @@ func (s *cborReader) shortString(b byte) (c []byte, ok bool) {
 	return s.buf[p : p+n], true
 }
 
+// tinyString is shortString for a byte string of at most 23 bytes (its
+// length in its first byte), small enough to be inlined where most map
+// keys are read.
+func (s *cborReader) tinyString() (c []byte, ok bool) {
+	if s.pos >= s.end {
+		return nil, false
+	}
+	b := s.buf[s.pos]
+	p, e := s.pos+1, s.pos+1+int(b&0x1f)
+	if b < 0x40 || b > 0x57 || e > s.end {
+		return nil, false
+	}
+	s.pos = e
+	return s.buf[p:e], true
+}
+
 // maxCBORString bounds one string's declared length: no Kubernetes object
 // is near it, and the buffer grows only as data arrives in any case.
 const maxCBORString = 1 << 30

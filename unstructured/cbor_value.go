@@ -222,7 +222,7 @@ func (d *CBORDecoder) more(indefinite bool, i int, n uint64) (bool, error) {
 // filled as its pairs are read; an indefinite-length one gathers its pairs
 // on a reusable stack first. A duplicate key is an error, as in
 // apimachinery's CBOR rules.
-func (d *CBORDecoder) object(info byte, n uint64, depth int) (map[string]any, error) {
+func (d *CBORDecoder) object(info byte, n uint64, depth int) (m map[string]any, err error) {
 	if depth > maxDepth {
 		return nil, d.s.errorf(d.s.pos, "exceeded max depth of %d", maxDepth)
 	}
@@ -232,14 +232,16 @@ func (d *CBORDecoder) object(info byte, n uint64, depth int) (map[string]any, er
 	if n > maxCBORMapPairs {
 		return nil, d.s.errorf(d.s.pos, "map of %d pairs exceeds the limit of %d", n, maxCBORMapPairs)
 	}
-	m := make(map[string]any, min(n, maxCBORPrealloc))
+	m = make(map[string]any, min(n, maxCBORPrealloc))
 	for i := uint64(0); i < n; i++ {
-		k, err := d.key()
-		if err != nil {
+		var k string
+		if b, ok := d.s.tinyString(); ok { // most keys: no call to key
+			k = d.intern.key(b)
+		} else if k, err = d.key(); err != nil {
 			return nil, err
 		}
-		v, err := d.value(depth)
-		if err != nil {
+		var v any
+		if v, err = d.value(depth); err != nil {
 			return nil, err
 		}
 		m[k] = v
