@@ -89,7 +89,8 @@ func liveBytes(n int, build func() any) float64 {
 // kubedyn's informer keeping trees (StoreTrees, the store before the
 // compact one), its default compact store and a two-path projection
 // (informer-*), and compact caches built straight from the same streaming
-// list by the wire decoder (compact, project2). The ratios to client-go
+// list by the wire decoder (compact, compact-zip with CompressStrings,
+// project2). The ratios to client-go
 // default are reported with them (targets: compact ≤0.2×, project2
 // ≤0.05×), and compact's bytes per byte of the object's JSON (≤1.4).
 func BenchmarkCompactMemory(b *testing.B) {
@@ -123,6 +124,9 @@ func BenchmarkCompactMemory(b *testing.B) {
 				inf := informerBytes("cache=plain/lib=kubedyn")
 				infProj := informerBytes("cache=project2/lib=kubedyn")
 				full := liveBytes(informerObjects, func() any { return storeOnly(buildCompactCache(b, fx.stream, compact.Options{})) })
+				zip := liveBytes(informerObjects, func() any {
+					return storeOnly(buildCompactCache(b, fx.stream, compact.Options{CompressStrings: true}))
+				})
 				proj := liveBytes(informerObjects, func() any {
 					return storeOnly(buildCompactCache(b, fx.stream, compact.Options{Project: project2[gvr]}))
 				})
@@ -135,6 +139,8 @@ func BenchmarkCompactMemory(b *testing.B) {
 				b.ReportMetric(inf/cg, "informer-compact/client-go")
 				b.ReportMetric(infProj/cg, "informer-project2/client-go")
 				b.ReportMetric(full, "compact-B/object")
+				b.ReportMetric(zip, "compact-zip-B/object")
+				b.ReportMetric(zip/cg, "compact-zip/client-go")
 				b.ReportMetric(proj, "project2-B/object")
 				b.ReportMetric(jsonPer, "json-B/object")
 				b.ReportMetric(full/cg, "compact/client-go")
@@ -221,8 +227,8 @@ const buildObjects = 2000
 // BenchmarkCompactBuild measures what building the cache costs while
 // syncing, per op the whole streaming list of 2,000 objects: decode=tree is
 // today's default (each event's object decoded into a tree, which the
-// cache keeps), decode=compact and decode=project2 decode straight into
-// compact objects; decode=tree-then-compact decodes the tree and builds
+// cache keeps), decode=compact, decode=compact-zip (CompressStrings) and
+// decode=project2 decode straight into compact objects; decode=tree-then-compact decodes the tree and builds
 // the compact object from it.
 func BenchmarkCompactBuild(b *testing.B) {
 	for _, gvr := range []schema.GroupVersionResource{informerCMsGVR, podsGVR} {
@@ -233,6 +239,9 @@ func BenchmarkCompactBuild(b *testing.B) {
 		}{
 			{"decode=tree", func() int { return decodeTrees(b, fx.stream) }},
 			{"decode=compact", func() int { return len(buildCompactCache(b, fx.stream, compact.Options{}).objs) }},
+			{"decode=compact-zip", func() int {
+				return len(buildCompactCache(b, fx.stream, compact.Options{CompressStrings: true}).objs)
+			}},
 			{"decode=tree-then-compact", func() int { return treesToCompact(b, fx.stream) }},
 			{"decode=project2", func() int {
 				return len(buildCompactCache(b, fx.stream, compact.Options{Project: project2[gvr]}).objs)
@@ -310,44 +319,43 @@ func decodeTrees(tb testing.TB, stream []byte) int {
 }
 
 // BenchmarkCompactRead measures a lister's reads of a compact cache, which
-// build a fresh tree each time (read=compact), beside decoding the
-// object's JSON again with a reused Decoder (read=decode-json); today's
-// cache hands out its stored tree, at no cost. Get reads one object; List reads 500 (a
+// build a fresh tree each time (read=compact; read=compact-zip with
+// CompressStrings, where a ConfigMap's properties file, stored compressed,
+// is inflated on each read), beside decoding the object's JSON again with
+// a reused Decoder (read=decode-json); a cache of trees (StoreTrees) hands
+// out its stored tree, at no cost. Get reads one object; List reads 500 (a
 // namespace's worth), selected by a label selector read in place.
 func BenchmarkCompactRead(b *testing.B) {
 	for _, gvr := range []schema.GroupVersionResource{informerCMsGVR, podsGVR} {
 		fx := newInformerFixture(b, gvr, buildObjects)
-		c := buildCompactCache(b, fx.stream, compact.Options{})
-		b.Run(fmt.Sprintf("kind=%s/op=get/read=compact", gvr.Resource), func(b *testing.B) {
-			b.ReportAllocs()
-			for i := range b.N {
-				o := c.byNS["bench"][c.objs[i%len(c.objs)].GetName()]
-				if o.Unstructured().GetName() == "" {
-					b.Fatal("no name")
+		caches := map[string]*compactCache{
+			"compact":     buildCompactCache(b, fx.stream, compact.Options{}),
+			"compact-zip": buildCompactCache(b, fx.stream, compact.Options{CompressStrings: true}),
+		}
+		for _, read := range []string{"compact", "compact-zip"} {
+			c := caches[read]
+			b.Run(fmt.Sprintf("kind=%s/op=get/read=%s", gvr.Resource, read), func(b *testing.B) {
+				b.ReportAllocs()
+				for i := range b.N {
+					o := c.byNS["bench"][c.objs[i%len(c.objs)].GetName()]
+					if o.Unstructured().GetName() == "" {
+						b.Fatal("no name")
+					}
 				}
-			}
-		})
+			})
+			b.Run(fmt.Sprintf("kind=%s/op=list500/read=%s", gvr.Resource, read), func(b *testing.B) {
+				b.ReportAllocs()
+				for range b.N {
+					listCompact(b, c.objs[:500])
+				}
+			})
+		}
 		b.Run(fmt.Sprintf("kind=%s/op=get/read=decode-json", gvr.Resource), func(b *testing.B) {
 			b.ReportAllocs()
 			next := eventDecoder(b, fx.stream)
 			for range b.N {
 				if next().GetName() == "" {
 					b.Fatal("no name")
-				}
-			}
-		})
-		b.Run(fmt.Sprintf("kind=%s/op=list500/read=compact", gvr.Resource), func(b *testing.B) {
-			b.ReportAllocs()
-			for range b.N {
-				out := make([]*k8su.Unstructured, 0, 500)
-				for _, o := range c.objs[:500] {
-					if _, ok := o.Labels().Lookup("app.kubernetes.io/name"); ok {
-						out = append(out, o.Unstructured())
-					}
-				}
-				slices.SortFunc(out, func(x, y *k8su.Unstructured) int { return compareNames(x.GetName(), y.GetName()) })
-				if len(out) != 500 {
-					b.Fatalf("listed %d objects", len(out))
 				}
 			}
 		})
@@ -362,6 +370,21 @@ func BenchmarkCompactRead(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// listCompact lists objs as a lister does: those with a label, as trees,
+// sorted by name.
+func listCompact(b *testing.B, objs []*compact.Object) {
+	out := make([]*k8su.Unstructured, 0, len(objs))
+	for _, o := range objs {
+		if _, ok := o.Labels().Lookup("app.kubernetes.io/name"); ok {
+			out = append(out, o.Unstructured())
+		}
+	}
+	slices.SortFunc(out, func(x, y *k8su.Unstructured) int { return compareNames(x.GetName(), y.GetName()) })
+	if len(out) != len(objs) {
+		b.Fatalf("listed %d objects of %d", len(out), len(objs))
 	}
 }
 

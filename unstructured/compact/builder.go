@@ -179,8 +179,8 @@ func (b *Builder) close() {
 	}
 }
 
-// String writes a string value, compressed when it is long and that saves
-// at least a quarter of it (unless the Plan says UncompressedStrings).
+// String writes a string value, compressed when the Plan says
+// CompressStrings, it is long and that saves at least a quarter of it.
 func (b *Builder) String(s []byte) {
 	if !b.keep(false) {
 		return

@@ -2,6 +2,7 @@ package compact_test
 
 import (
 	"bytes"
+	"reflect"
 	"sync"
 	"testing"
 
@@ -9,19 +10,29 @@ import (
 	"github.com/kubedyn/kubedyn/unstructured/compact"
 )
 
-// TestReadWhileBuilding reads objects (trees, labels, names) on several
+// TestReadWhileBuilding reads objects (trees, labels, names; strings
+// stored compressed, inflated at once by several readers) on several
 // goroutines while a Builder adds strings to their Table; run with -race.
 func TestReadWhileBuilding(t *testing.T) {
 	tab := compact.NewTable()
-	b := compact.NewBuilder(tab, mustPlan(t, compact.Options{}))
+	b := compact.NewBuilder(tab, mustPlan(t, compact.Options{CompressStrings: true}))
 	first, err := kdu.DecodeCompact(bytes.NewReader(serverPod(t, 0)), b)
 	if err != nil {
 		t.Fatal(err)
 	}
+	cm, err := kdu.DecodeCompact(bytes.NewReader(serverConfigMap(t, 0)), b) // its properties compressed
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmTree := cm.Unstructured()
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Go(func() {
 			for range 50 {
+				if !reflect.DeepEqual(cm.Unstructured(), cmTree) {
+					t.Error("a compressed object reads differently while others are read")
+					return
+				}
 				if first.Unstructured().GetName() != first.GetName() || first.Labels().Get("app.kubernetes.io/name") != "web" {
 					t.Error("a read differs while the table grows")
 					return

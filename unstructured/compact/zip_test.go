@@ -45,10 +45,10 @@ func TestStringPacking(t *testing.T) {
 		props.WriteString("key." + string(rune('a'+n%26)) + "=" + base64.StdEncoding.EncodeToString(random[n*8:n*8+6]) + "\n")
 	}
 	tests := []struct {
-		name         string
-		s            string
-		uncompressed bool
-		packed       bool // stored compressed
+		name   string
+		s      string
+		off    bool // CompressStrings is off
+		packed bool // stored compressed
 	}{
 		{name: "short", s: "web", packed: false},
 		{name: "compressible, one byte short of the threshold", s: strings.Repeat("a", minPacked-1), packed: false},
@@ -56,11 +56,11 @@ func TestStringPacking(t *testing.T) {
 		{name: "a properties file", s: props.String(), packed: true},
 		{name: "random bytes", s: string(random), packed: false},
 		{name: "random bytes in base64 (a certificate)", s: base64.StdEncoding.EncodeToString(random), packed: false},
-		{name: "compressible, UncompressedStrings", s: strings.Repeat("ab", 500), uncompressed: true, packed: false},
+		{name: "compressible, CompressStrings off", s: strings.Repeat("ab", 500), off: true, packed: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, err := NewPlan(Options{UncompressedStrings: tc.uncompressed})
+			plan, err := NewPlan(Options{CompressStrings: !tc.off})
 			if err != nil {
 				t.Fatal(err)
 			}
