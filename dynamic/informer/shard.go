@@ -119,8 +119,8 @@ func (i *Informer[T]) shardApply(t watch.EventType, obj T, listed bool) {
 }
 
 // runEngine runs the engine with o, sharded when the informer is: with
-// the current selector, told what the cache holds (Known), and ended with
-// errReshard when the shard changes. A shard that holds nothing is not
+// the current selector (the store is the engine's record, o.Held), and
+// ended with errReshard when the shard changes. A shard that holds nothing is not
 // listed at all: the informer is synced with nothing until it changes.
 func (i *Informer[T]) runEngine(ctx context.Context, cancel context.CancelCauseFunc, o listwatch.Options[T]) error {
 	sel := i.selector()
@@ -145,9 +145,6 @@ func (i *Informer[T]) runEngine(ctx context.Context, cancel context.CancelCauseF
 		<-ctx.Done()
 		return ctx.Err()
 	}
-	i.store.mu.RLock()
-	o.Known = i.store.snapshotLocked()
-	i.store.mu.RUnlock()
 	o.Shard = *sel
 	observe := o.Observe
 	o.Observe = func(n listwatch.Note) {
