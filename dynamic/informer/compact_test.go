@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -24,7 +25,8 @@ import (
 // managed returns obj with a managedFields entry and a spec.
 func managed(ns, name, rv string) U {
 	u := obj(ns, name, rv, map[string]string{"app": "web"})
-	u.Object["spec"] = map[string]any{"replicas": int64(3), "template": map[string]any{"image": "nginx"}}
+	u.Object["spec"] = map[string]any{"replicas": int64(3), "template": map[string]any{"image": "nginx"},
+		"script": strings.Repeat("echo "+name+"\n", 60)} // long enough to be compressed
 	u.Object["status"] = map[string]any{"conditions": []any{map[string]any{"type": "Ready", "status": "True"}}, "phase": "Up"}
 	u.SetManagedFields(nil)
 	md := u.Object["metadata"].(map[string]any)
@@ -40,7 +42,8 @@ func withoutManagedFields(u U) U {
 }
 
 // TestCompactStore checks what the default compact store, KeepManagedFields,
-// a projection and StoreTrees hand out through the lister and handlers.
+// CompressStrings, a projection and StoreTrees hand out through the lister
+// and handlers.
 func TestCompactStore(t *testing.T) {
 	source := managed("ns", "a", "1")
 	projected := source.DeepCopy()
@@ -60,6 +63,7 @@ func TestCompactStore(t *testing.T) {
 	}{
 		{name: "default drops managedFields", want: withoutManagedFields(source)},
 		{name: "keep managedFields", opts: Options[U]{KeepManagedFields: true}, want: source},
+		{name: "compressed strings", opts: Options[U]{CompressStrings: true}, want: withoutManagedFields(source)},
 		{name: "projection", opts: Options[U]{Project: []string{"spec.replicas", "status.conditions"}}, want: projected},
 		{name: "trees", opts: Options[U]{StoreTrees: true}, want: source, shared: true},
 	}
@@ -147,7 +151,8 @@ func TestCompactEqualsTrees(t *testing.T) {
 			c.SetNamespace("ns")
 			c.SetName(fmt.Sprintf("%s-%d", o.GetName(), n))
 			c.SetLabels(map[string]string{"n": strconv.Itoa(n), "file": filepath.Base(f)})
-			c.Object["extra"] = map[string]any{"own": fmt.Sprintf("value %d of %s", n, f), "n": int64(n), "f": float64(n) + 0.5}
+			c.Object["extra"] = map[string]any{"own": fmt.Sprintf("value %d of %s", n, f), "n": int64(n), "f": float64(n) + 0.5,
+				"file": strings.Repeat(fmt.Sprintf("line %d of %s\n", n, f), 20)}
 			objs = append(objs, c)
 		}
 	}
@@ -167,6 +172,11 @@ func TestCompactEqualsTrees(t *testing.T) {
 	trees, kept := list(Options[U]{StoreTrees: true}, false), list(Options[U]{}, false)
 	if d := cmp.Diff(kept, list(Options[U]{}, true)); d != "" {
 		t.Errorf("compact engine (-trees engine +compact engine):\n%s", d)
+	}
+	for _, compactEngine := range []bool{false, true} {
+		if d := cmp.Diff(kept, list(Options[U]{CompressStrings: true}, compactEngine)); d != "" {
+			t.Errorf("compressed strings, compact engine %v (-uncompressed +compressed):\n%s", compactEngine, d)
+		}
 	}
 	want := make([]U, len(trees))
 	for n, o := range trees {
