@@ -180,7 +180,9 @@ func (h *harness) testAPIVersionsStale(t *testing.T) {
 		return strings.Contains(h.kdyn(t, "api-versions").Stderr, warning)
 	})
 	t.Run("aggregated", func(t *testing.T) {
-		if !servesDiscoveryV2(t, h.env) {
+		switch aggregatedVersion(t, h.env) {
+		case "v2":
+		case "v2beta1":
 			// kubectl 1.37 (client-go v0.37) reads only apidiscovery v2: on
 			// a server with v2beta1 alone (1.29) it falls back to legacy
 			// discovery and lists the stale group-version. kdyn reads
@@ -188,6 +190,11 @@ func (h *harness) testAPIVersionsStale(t *testing.T) {
 			r := h.kdyn(t, "api-versions")
 			if strings.Contains(r.Stdout, "\n"+group+"/v1\n") || !strings.Contains(r.Stderr, warning) || r.Code != 0 {
 				t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant 0, the warning, and no %s/v1", r.Code, r.Stderr, r.Stdout, group)
+			}
+			return
+		default: // aggregated discovery off: both read legacy discovery, which lists it
+			if r := h.sameAsKubectl(t, true, "api-versions"); !strings.Contains(r.Stdout, "\n"+group+"/v1\n") {
+				t.Errorf("legacy discovery does not list %s/v1:\n%s", group, r.Stdout)
 			}
 			return
 		}
@@ -209,15 +216,17 @@ func (h *harness) testAPIVersionsStale(t *testing.T) {
 	})
 }
 
-// servesDiscoveryV2 says whether the server answers /apis with aggregated
-// discovery v2 (1.30 and later; 1.29 has only v2beta1).
-func servesDiscoveryV2(t *testing.T, env *cluster.Env) bool {
+// aggregatedVersion is the version of aggregated discovery the server
+// answers /apis with: "v2" (1.30 and later), "v2beta1" (1.29), or "" when
+// it is off.
+func aggregatedVersion(t *testing.T, env *cluster.Env) string {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, env.Server+"/apis", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Accept", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json")
+	const as = ";as=APIGroupDiscoveryList,"
+	req.Header.Set("Accept", "application/json;g=apidiscovery.k8s.io;v=v2"+as+"application/json;g=apidiscovery.k8s.io;v=v2beta1"+as+"application/json")
 	req.Header.Set("Authorization", "Bearer "+env.Admin.Token)
 	resp, err := env.HTTPClient().Do(req)
 	if err != nil {
@@ -225,7 +234,12 @@ func servesDiscoveryV2(t *testing.T, env *cluster.Env) bool {
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body)
-	return strings.Contains(resp.Header.Get("Content-Type"), "v=v2;")
+	for _, v := range []string{"v2", "v2beta1"} {
+		if strings.Contains(resp.Header.Get("Content-Type"), "v="+v+";") {
+			return v
+		}
+	}
+	return ""
 }
 
 // legacyProxy is a TLS reverse proxy to the control plane that asks for
