@@ -74,11 +74,13 @@ func (s *sim) step(m *simMember) {
 	m.phase = (m.phase + 1) % 3
 }
 
-// tick advances the clock; a stalled member lapses at its deadline.
+// tick advances the clock. A member that has not renewed for the
+// deadline lapses, whether it stalled or its round is merely late: the
+// member ends every request by its deadline and wakes then (member.go).
 func (s *sim) tick() {
 	s.now = s.now.Add(simStep)
 	for _, m := range s.members {
-		if m.stalled && s.now.Sub(m.renewed) >= simDeadline {
+		if (m.stalled || m.running) && !m.renewed.IsZero() && s.now.Sub(m.renewed) >= simDeadline {
 			m.hold.serving = nil
 		}
 	}

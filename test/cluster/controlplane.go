@@ -192,6 +192,10 @@ func apiServerArgs(f pkiFiles, tokens, etcdURL string, port int, dir string) []s
 		// expire a resourceVersion for real with Env.CompactEtcd (the watch
 		// cache would keep serving it from memory).
 		"--watch-cache-sizes=podtemplates#0,customresourcedefinitions.apiextensions.k8s.io#0",
+		// No compaction but the tests' own (Env.CompactEtcd): the default
+		// every 5 minutes would expire a slow watch mid-test at random, and
+		// a test of connection cuts would see a relist it did not cause.
+		"--etcd-compaction-interval=0",
 	}
 }
 

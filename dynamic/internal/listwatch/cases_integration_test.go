@@ -89,6 +89,9 @@ func TestIntegrationCuts(t *testing.T) {
 			if cuts.Load() < 3 {
 				t.Errorf("only %d cuts", cuts.Load())
 			}
+			if n := r.relisted.Load(); n > 0 {
+				t.Errorf("%d relists: cuts alone must never expire the resourceVersion", n)
+			}
 			t.Logf("%d changes of %d objects through %d cuts", n+n*updates+deleted, n, cuts.Load())
 		})
 	}
