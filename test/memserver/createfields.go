@@ -23,6 +23,8 @@ import (
 type createFields struct {
 	tc         managedfields.TypeConverter
 	live       *typed.TypedValue // the typed zero value, read-only
+	empty      object            // the same as an object, read-only
+	shapes     shapeCache
 	apiVersion string
 	filter     fieldpath.Filter // reset fields of the resource, or nil
 }
@@ -58,9 +60,10 @@ func (c *call) createFieldsFor() *createFields {
 	}
 	var cf *createFields
 	if tc, err := s.typeConverter(c.res); err == nil {
-		if live, err := tc.ObjectToTyped(c.emptyObject(), typed.AllowDuplicates); err == nil {
+		empty := c.emptyObject()
+		if live, err := tc.ObjectToTyped(empty, typed.AllowDuplicates); err == nil {
 			v := c.res.gvr.GroupVersion().String()
-			cf = &createFields{tc: tc, live: live, apiVersion: v, filter: resetFields(c.res, c.sub)[fieldpath.APIVersion(v)]}
+			cf = &createFields{tc: tc, live: live, empty: empty.Object, apiVersion: v, filter: resetFields(c.res, c.sub)[fieldpath.APIVersion(v)]}
 		}
 	}
 	s.fms.create[k] = cf
@@ -81,6 +84,47 @@ func (cf *createFields) track(obj object, manager string) (entry *metav1.Managed
 	if _, ok := md["managedFields"]; ok {
 		return nil, false
 	}
+	fields, ok := cf.fieldsFor(obj)
+	if !ok {
+		return nil, false
+	}
+	if fields == nil {
+		return nil, true
+	}
+	if manager == "" {
+		manager = "unknown"
+	}
+	md["managedFields"] = []any{map[string]any{
+		"manager":    manager,
+		"operation":  "Update",
+		"apiVersion": cf.apiVersion,
+		"time":       time.Now().UTC().Format(time.RFC3339),
+		"fieldsType": "FieldsV1",
+		"fieldsV1":   copyFields(fields),
+	}}
+	return &metav1.ManagedFieldsEntry{Manager: manager, Operation: metav1.ManagedFieldsOperationUpdate, APIVersion: cf.apiVersion, FieldsType: "FieldsV1"}, true
+}
+
+// fieldsFor is the FieldsV1 obj's creator owns (nil: none), from the
+// cache when an object of the same shape was tracked before. The result
+// is shared: callers copy it.
+func (cf *createFields) fieldsFor(obj object) (map[string]any, bool) {
+	var buf [512]byte
+	shape, cacheable := shapeOf(buf[:0], obj, cf.empty)
+	if cacheable {
+		if r, hit := cf.shapes.get(shape); hit {
+			return r.fields, r.ok
+		}
+	}
+	fields, ok := cf.compute(obj)
+	if cacheable {
+		cf.shapes.put(shape, shapeResult{ok: ok, fields: fields})
+	}
+	return fields, ok
+}
+
+// compute is fieldsFor without the cache.
+func (cf *createFields) compute(obj object) (map[string]any, bool) {
 	nu, err := cf.tc.ObjectToTyped(toUnstructured(obj), typed.AllowDuplicates)
 	if err != nil {
 		return nil, false
@@ -101,18 +145,7 @@ func (cf *createFields) track(obj object, manager string) (entry *metav1.Managed
 	if err != nil {
 		return nil, false
 	}
-	if manager == "" {
-		manager = "unknown"
-	}
-	md["managedFields"] = []any{map[string]any{
-		"manager":    manager,
-		"operation":  "Update",
-		"apiVersion": cf.apiVersion,
-		"time":       time.Now().UTC().Format(time.RFC3339),
-		"fieldsType": "FieldsV1",
-		"fieldsV1":   fields,
-	}}
-	return &metav1.ManagedFieldsEntry{Manager: manager, Operation: metav1.ManagedFieldsOperationUpdate, APIVersion: cf.apiVersion, FieldsType: "FieldsV1"}, true
+	return fields, true
 }
 
 // fieldsOf is a set's FieldsV1 as an unstructured value: what decoding
