@@ -42,7 +42,7 @@ func withoutManagedFields(u U) U {
 }
 
 // TestCompactStore checks what the default compact store, KeepManagedFields,
-// CompressStrings, a projection and StoreTrees hand out through the lister
+// UncompressedStrings, a projection and StoreTrees hand out through the lister
 // and handlers.
 func TestCompactStore(t *testing.T) {
 	source := managed("ns", "a", "1")
@@ -63,7 +63,7 @@ func TestCompactStore(t *testing.T) {
 	}{
 		{name: "default drops managedFields", want: withoutManagedFields(source)},
 		{name: "keep managedFields", opts: Options[U]{KeepManagedFields: true}, want: source},
-		{name: "compressed strings", opts: Options[U]{CompressStrings: true}, want: withoutManagedFields(source)},
+		{name: "uncompressed strings", opts: Options[U]{UncompressedStrings: true}, want: withoutManagedFields(source)},
 		{name: "projection", opts: Options[U]{Project: []string{"spec.replicas", "status.conditions"}}, want: projected},
 		{name: "trees", opts: Options[U]{StoreTrees: true}, want: source, shared: true},
 	}
@@ -174,8 +174,8 @@ func TestCompactEqualsTrees(t *testing.T) {
 		t.Errorf("compact engine (-trees engine +compact engine):\n%s", d)
 	}
 	for _, compactEngine := range []bool{false, true} {
-		if d := cmp.Diff(kept, list(Options[U]{CompressStrings: true}, compactEngine)); d != "" {
-			t.Errorf("compressed strings, compact engine %v (-uncompressed +compressed):\n%s", compactEngine, d)
+		if d := cmp.Diff(kept, list(Options[U]{UncompressedStrings: true}, compactEngine)); d != "" {
+			t.Errorf("uncompressed strings, compact engine %v (-compressed +uncompressed):\n%s", compactEngine, d)
 		}
 	}
 	want := make([]U, len(trees))

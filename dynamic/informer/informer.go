@@ -91,16 +91,17 @@ type Options[T Object] struct {
 	// paths, so that nobody takes it for the whole object. A path with an
 	// empty segment makes Run fail at once.
 	Project []string
-	// CompressStrings keeps each string value of 256 bytes or more (a
-	// config file, a script, a certificate) of a full-object informer's
-	// compact store DEFLATE-compressed when that saves at least a quarter
-	// of it, inflated on each read that includes it: less memory for
-	// more CPU per read (see the package doc).
-	CompressStrings bool
+	// UncompressedStrings keeps every string value of a full-object
+	// informer's compact store as it is. By default each string value of
+	// 256 bytes or more (a config file, a script, a certificate) is kept
+	// Huffman-coded when that saves at least a quarter of it, and decoded
+	// on each read that includes it: less memory for a little more CPU
+	// per read (see the package doc).
+	UncompressedStrings bool
 	// StoreTrees makes a full-object informer keep decoded trees, as
 	// before the compact store: listers then hand out the cached objects
 	// themselves (read-only, no cost per read), at about 5 to 20 times the
-	// memory per object. Project, KeepManagedFields and CompressStrings
+	// memory per object. Project, KeepManagedFields and UncompressedStrings
 	// do not apply.
 	StoreTrees bool
 	// ResyncPeriod, when positive, calls every handler's OnUpdate(obj, obj)
@@ -210,7 +211,7 @@ func newInformer[T Object](h *dynamic.ResourceHandle, opts Options[T], src listw
 	if _, full := any(*new(T)).(*unstructured.Unstructured); full && !opts.StoreTrees {
 		// Full objects are kept in compact form.
 		i.store.keep, i.optErr = newKeeper[T](compact.Options{
-			KeepManagedFields: opts.KeepManagedFields, Project: opts.Project, CompressStrings: opts.CompressStrings,
+			KeepManagedFields: opts.KeepManagedFields, Project: opts.Project, UncompressedStrings: opts.UncompressedStrings,
 		})
 	}
 	return i

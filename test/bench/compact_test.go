@@ -89,8 +89,9 @@ func liveBytes(n int, build func() any) float64 {
 // kubedyn's informer keeping trees (StoreTrees, the store before the
 // compact one), its default compact store and a two-path projection
 // (informer-*), and compact caches built straight from the same streaming
-// list by the wire decoder (compact, compact-zip with CompressStrings,
-// project2). The ratios to client-go
+// list by the wire decoder (compact, the default, whose long strings are
+// Huffman-coded; compact-raw with UncompressedStrings; project2). The
+// ratios to client-go
 // default are reported with them (targets: compact ≤0.2×, project2
 // ≤0.05×), and compact's bytes per byte of the object's JSON (≤1.4).
 func BenchmarkCompactMemory(b *testing.B) {
@@ -124,8 +125,8 @@ func BenchmarkCompactMemory(b *testing.B) {
 				inf := informerBytes("cache=plain/lib=kubedyn")
 				infProj := informerBytes("cache=project2/lib=kubedyn")
 				full := liveBytes(informerObjects, func() any { return storeOnly(buildCompactCache(b, fx.stream, compact.Options{})) })
-				zip := liveBytes(informerObjects, func() any {
-					return storeOnly(buildCompactCache(b, fx.stream, compact.Options{CompressStrings: true}))
+				raw := liveBytes(informerObjects, func() any {
+					return storeOnly(buildCompactCache(b, fx.stream, compact.Options{UncompressedStrings: true}))
 				})
 				proj := liveBytes(informerObjects, func() any {
 					return storeOnly(buildCompactCache(b, fx.stream, compact.Options{Project: project2[gvr]}))
@@ -139,8 +140,8 @@ func BenchmarkCompactMemory(b *testing.B) {
 				b.ReportMetric(inf/cg, "informer-compact/client-go")
 				b.ReportMetric(infProj/cg, "informer-project2/client-go")
 				b.ReportMetric(full, "compact-B/object")
-				b.ReportMetric(zip, "compact-zip-B/object")
-				b.ReportMetric(zip/cg, "compact-zip/client-go")
+				b.ReportMetric(raw, "compact-raw-B/object")
+				b.ReportMetric(raw/cg, "compact-raw/client-go")
 				b.ReportMetric(proj, "project2-B/object")
 				b.ReportMetric(jsonPer, "json-B/object")
 				b.ReportMetric(full/cg, "compact/client-go")
@@ -227,8 +228,9 @@ const buildObjects = 2000
 // BenchmarkCompactBuild measures what building the cache costs while
 // syncing, per op the whole streaming list of 2,000 objects: decode=tree is
 // today's default (each event's object decoded into a tree, which the
-// cache keeps), decode=compact, decode=compact-zip (CompressStrings) and
-// decode=project2 decode straight into compact objects; decode=tree-then-compact decodes the tree and builds
+// cache keeps), decode=compact (the default, long strings Huffman-coded),
+// decode=compact-raw (UncompressedStrings) and decode=project2 decode
+// straight into compact objects; decode=tree-then-compact decodes the tree and builds
 // the compact object from it.
 func BenchmarkCompactBuild(b *testing.B) {
 	for _, gvr := range []schema.GroupVersionResource{informerCMsGVR, podsGVR} {
@@ -239,8 +241,8 @@ func BenchmarkCompactBuild(b *testing.B) {
 		}{
 			{"decode=tree", func() int { return decodeTrees(b, fx.stream) }},
 			{"decode=compact", func() int { return len(buildCompactCache(b, fx.stream, compact.Options{}).objs) }},
-			{"decode=compact-zip", func() int {
-				return len(buildCompactCache(b, fx.stream, compact.Options{CompressStrings: true}).objs)
+			{"decode=compact-raw", func() int {
+				return len(buildCompactCache(b, fx.stream, compact.Options{UncompressedStrings: true}).objs)
 			}},
 			{"decode=tree-then-compact", func() int { return treesToCompact(b, fx.stream) }},
 			{"decode=project2", func() int {
@@ -319,9 +321,9 @@ func decodeTrees(tb testing.TB, stream []byte) int {
 }
 
 // BenchmarkCompactRead measures a lister's reads of a compact cache, which
-// build a fresh tree each time (read=compact; read=compact-zip with
-// CompressStrings, where a ConfigMap's properties file, stored compressed,
-// is inflated on each read), beside decoding the object's JSON again with
+// build a fresh tree each time (read=compact, the default, where a
+// ConfigMap's properties file, stored Huffman-coded, is decoded on each
+// read; read=compact-raw with UncompressedStrings), beside decoding the object's JSON again with
 // a reused Decoder (read=decode-json); a cache of trees (StoreTrees) hands
 // out its stored tree, at no cost. Get reads one object; List reads 500 (a
 // namespace's worth), selected by a label selector read in place.
@@ -330,9 +332,9 @@ func BenchmarkCompactRead(b *testing.B) {
 		fx := newInformerFixture(b, gvr, buildObjects)
 		caches := map[string]*compactCache{
 			"compact":     buildCompactCache(b, fx.stream, compact.Options{}),
-			"compact-zip": buildCompactCache(b, fx.stream, compact.Options{CompressStrings: true}),
+			"compact-raw": buildCompactCache(b, fx.stream, compact.Options{UncompressedStrings: true}),
 		}
-		for _, read := range []string{"compact", "compact-zip"} {
+		for _, read := range []string{"compact", "compact-raw"} {
 			c := caches[read]
 			b.Run(fmt.Sprintf("kind=%s/op=get/read=%s", gvr.Resource, read), func(b *testing.B) {
 				b.ReportAllocs()

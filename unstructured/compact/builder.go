@@ -32,6 +32,7 @@ type Builder struct {
 	defAPIVersion, defKind string
 	seed                   maphash.Seed
 	seen                   [seenSize]uint64
+	huff                   huffEncoder // codes long strings (zip.go)
 }
 
 // frame is an open container.
@@ -179,8 +180,8 @@ func (b *Builder) close() {
 	}
 }
 
-// String writes a string value, compressed when the Plan says
-// CompressStrings, it is long and that saves at least a quarter of it.
+// String writes a string value, Huffman-coded when it is long, that saves
+// at least a quarter of it and the Plan does not say UncompressedStrings.
 func (b *Builder) String(s []byte) {
 	if !b.keep(false) {
 		return
@@ -191,7 +192,7 @@ func (b *Builder) String(s []byte) {
 	}
 	if b.plan.pack {
 		var ok bool
-		if b.buf, ok = b.tab.zips.pack(b.buf, s); ok {
+		if b.buf, ok = b.huff.pack(b.buf, s); ok {
 			return
 		}
 	}

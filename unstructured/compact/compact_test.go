@@ -113,8 +113,9 @@ func TestCompactEqualsDecoded(t *testing.T) {
 		{name: "two-path projection", opts: compact.Options{Project: []string{"spec.nodeName", "status.conditions"}}},
 		{name: "projection of data and a metadata field", opts: compact.Options{Project: []string{"data", "metadata.creationTimestamp"}}},
 		{name: "projection through a missing path", opts: compact.Options{Project: []string{"spec.template.spec", "status"}}},
-		{name: "long strings compressed", opts: compact.Options{CompressStrings: true}},
-		{name: "projection of long strings, compressed", opts: compact.Options{Project: []string{"data.run.sh", "binaryData"}, CompressStrings: true}},
+		{name: "long strings uncompressed", opts: compact.Options{UncompressedStrings: true}},
+		{name: "projection of long strings (compressed)", opts: compact.Options{Project: []string{"data.run.sh", "binaryData"}}},
+		{name: "projection of long strings, uncompressed", opts: compact.Options{Project: []string{"data.run.sh", "binaryData"}, UncompressedStrings: true}},
 	}
 	objs := corpus(t)
 	for _, tc := range tests {

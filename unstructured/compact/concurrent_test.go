@@ -11,11 +11,11 @@ import (
 )
 
 // TestReadWhileBuilding reads objects (trees, labels, names; strings
-// stored compressed, inflated at once by several readers) on several
+// stored compressed by default, decoded at once by several readers) on several
 // goroutines while a Builder adds strings to their Table; run with -race.
 func TestReadWhileBuilding(t *testing.T) {
 	tab := compact.NewTable()
-	b := compact.NewBuilder(tab, mustPlan(t, compact.Options{CompressStrings: true}))
+	b := compact.NewBuilder(tab, mustPlan(t, compact.Options{}))
 	first, err := kdu.DecodeCompact(bytes.NewReader(serverPod(t, 0)), b)
 	if err != nil {
 		t.Fatal(err)

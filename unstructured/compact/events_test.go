@@ -72,7 +72,7 @@ func FuzzNextEventCompact(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		trees := kdu.NewDecoder(bytes.NewReader(data))
 		compacts := kdu.NewDecoder(bytes.NewReader(data))
-		b := compact.NewBuilder(compact.NewTable(), mustPlan(t, compact.Options{KeepManagedFields: true, CompressStrings: true}))
+		b := compact.NewBuilder(compact.NewTable(), mustPlan(t, compact.Options{KeepManagedFields: true}))
 		for i := range 8 {
 			typ, want, err := trees.NextEventObject()
 			typ2, obj, tree, err2 := compacts.NextEventCompact(b)

@@ -17,7 +17,7 @@ import (
 //	tObject member count, then each member: its key, then its value
 //	tArray  element count, then the elements
 //	tZip    length, then a string compressed (zip.go): its raw length
-//	        as a uvarint, then its DEFLATE stream
+//	        as a uvarint, then its Huffman coding (huff.go)
 //
 // A key is a uvarint: id<<1 for a string in the Table, len<<1|1 followed by
 // the key's bytes otherwise.

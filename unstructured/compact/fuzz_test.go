@@ -29,10 +29,11 @@ func FuzzCompact(f *testing.F) {
 	f.Add([]byte(`{"kind":"X","spec":{"nodeName":{"a":1},"x":2},"status":"s"}`))
 	plans := []compact.Options{
 		{},
-		{KeepManagedFields: true, CompressStrings: true},
+		{KeepManagedFields: true},
 		{Project: []string{"spec.nodeName", "status.conditions"}},
-		{Project: []string{"spec", "metadata.creationTimestamp"}, KeepManagedFields: true, CompressStrings: true},
-		{CompressStrings: true},
+		{Project: []string{"spec", "metadata.creationTimestamp"}, KeepManagedFields: true},
+		{UncompressedStrings: true},
+		{Project: []string{"spec.nodeName"}, UncompressedStrings: true},
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, wantErr := kdu.DecodeObject(bytes.NewReader(data))

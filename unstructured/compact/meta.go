@@ -44,7 +44,7 @@ func (o *Object) stringAt(p int) string {
 	case tRef:
 		return o.tab.entries.Load().strs[n]
 	case tZip:
-		return o.tab.zips.unpack(o.data[p : p+int(n)])
+		return unpack(o.data[p : p+int(n)])
 	}
 	return ""
 }

@@ -29,7 +29,7 @@ type shape struct {
 // inflated anew; maps, slices and boxes are new. A projected
 // object carries the ProjectionAnnotation.
 func (o *Object) Unstructured() *k8su.Unstructured {
-	r := reader{d: o.data, e: o.tab.entries.Load(), z: &o.tab.zips}
+	r := reader{d: o.data, e: o.tab.entries.Load()}
 	m, _ := r.value(0).(map[string]any)
 	if o.plan.project != nil {
 		markProjected(m, o.plan.joined)
@@ -64,7 +64,6 @@ func (o *Object) Size() int { return len(o.data) }
 type reader struct {
 	d string
 	e *entries
-	z *zips
 	p int
 }
 
@@ -97,7 +96,7 @@ func (r *reader) value(depth int) any {
 		return r.e.boxed[n]
 	case tZip:
 		r.p = p + int(n)
-		return r.z.unpack(r.d[p:r.p])
+		return unpack(r.d[p:r.p])
 	case tObject:
 		m := make(map[string]any, n)
 		for range n {

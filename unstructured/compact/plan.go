@@ -30,14 +30,15 @@ type Options struct {
 	// objects on the way to it are kept even when the path ends in none of
 	// their fields. Paths into metadata add to what it keeps.
 	Project []string
-	// CompressStrings stores each string value of 256 bytes or more (a
-	// config file, a script, a certificate) DEFLATE-compressed
-	// (compress/flate at BestSpeed) when that saves at least a quarter of
-	// it, and inflates it on each read. Building such a value costs a
-	// compression (thrown away when it does not save a quarter), and each
-	// tree or field read that includes it an inflation, at about 10 ns
-	// per byte of string (see doc.go): it trades reads' CPU for memory.
-	CompressStrings bool
+	// UncompressedStrings stores every string value as it is. By default
+	// each string value of 256 bytes or more (a config file, a script, a
+	// certificate) is stored Huffman-coded when that saves at least a
+	// quarter of it, and decoded on each read that includes it, at about
+	// 2–3 ns per byte of string (see doc.go); building it costs a count
+	// of its bytes and, when it is coded, a pass to code them. Set it
+	// when the cache's long strings are read far more often than they
+	// change and their memory does not matter.
+	UncompressedStrings bool
 }
 
 // node says what to keep of an object's members: the members named in kids
@@ -56,7 +57,7 @@ type Plan struct {
 	root    *node
 	project []string // the projection's paths, nil for whole objects
 	joined  string   // project joined with ","
-	pack    bool     // long strings are compressed (zip.go)
+	pack    bool     // long strings are Huffman-coded (zip.go)
 }
 
 // NewPlan checks opts and compiles them. A path that is empty or has an
@@ -67,7 +68,7 @@ func NewPlan(opts Options) (*Plan, error) {
 		if !opts.KeepManagedFields {
 			md.kids["managedFields"] = nil
 		}
-		return &Plan{root: &node{rest: true, kids: map[string]*node{"metadata": md}}, pack: opts.CompressStrings}, nil
+		return &Plan{root: &node{rest: true, kids: map[string]*node{"metadata": md}}, pack: !opts.UncompressedStrings}, nil
 	}
 	md := &node{kids: map[string]*node{}}
 	for _, f := range ProjectedMetadata {
@@ -83,7 +84,7 @@ func NewPlan(opts Options) (*Plan, error) {
 		}
 	}
 	paths := append([]string(nil), opts.Project...)
-	return &Plan{root: root, project: paths, joined: strings.Join(paths, ","), pack: opts.CompressStrings}, nil
+	return &Plan{root: root, project: paths, joined: strings.Join(paths, ","), pack: !opts.UncompressedStrings}, nil
 }
 
 // add makes n keep the value at path p.

@@ -27,9 +27,6 @@ type Table struct {
 	// entries is published whole after each append, so readers load it
 	// without the lock; entries below a loaded length never change.
 	entries atomic.Pointer[entries]
-	// zips compress long string values for the Builders that use the
-	// Table and inflate them for its objects.
-	zips zips
 }
 
 // entries are a Table's strings, by id, and the same strings boxed.

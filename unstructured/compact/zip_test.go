@@ -44,23 +44,28 @@ func TestStringPacking(t *testing.T) {
 	for n := range 48 {
 		props.WriteString("key." + string(rune('a'+n%26)) + "=" + base64.StdEncoding.EncodeToString(random[n*8:n*8+6]) + "\n")
 	}
+	script := strings.Repeat("#!/bin/sh\nset -eu\nif [ -f /etc/app/config.yaml ]; then\n  exec /usr/local/bin/app --config=/etc/app/config.yaml \"$@\"\nfi\n", 4)
 	tests := []struct {
 		name   string
 		s      string
-		off    bool // CompressStrings is off
+		off    bool // UncompressedStrings is set
 		packed bool // stored compressed
 	}{
 		{name: "short", s: "web", packed: false},
 		{name: "compressible, one byte short of the threshold", s: strings.Repeat("a", minPacked-1), packed: false},
 		{name: "compressible, at the threshold", s: strings.Repeat("a", minPacked), packed: true},
-		{name: "a properties file", s: props.String(), packed: true},
+		// Huffman coding matches no repeats: base64 values take 6 bits a
+		// character, and the repeated keys are not enough.
+		{name: "a properties file of base64 values", s: props.String(), packed: false},
+		{name: "a properties file of hex values (test/bench's ConfigMaps)", s: hexProperties(1, 48), packed: true},
+		{name: "a shell script", s: script, packed: true},
 		{name: "random bytes", s: string(random), packed: false},
 		{name: "random bytes in base64 (a certificate)", s: base64.StdEncoding.EncodeToString(random), packed: false},
-		{name: "compressible, CompressStrings off", s: strings.Repeat("ab", 500), off: true, packed: false},
+		{name: "compressible, UncompressedStrings", s: strings.Repeat("ab", 500), off: true, packed: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, err := NewPlan(Options{CompressStrings: !tc.off})
+			plan, err := NewPlan(Options{UncompressedStrings: tc.off})
 			if err != nil {
 				t.Fatal(err)
 			}
