@@ -13,6 +13,7 @@ import (
 // an error: errors name files and plugins, not their contents.
 type authenticator struct {
 	token     string
+	bearer    string // "Bearer " + token, or ""
 	tokenFile *fileCache
 	basic     string // "Basic ..." or ""
 	exec      *execProvider
@@ -24,6 +25,9 @@ type authenticator struct {
 
 func newAuthenticator(cfg *Config, certs *certSource) *authenticator {
 	a := &authenticator{token: cfg.BearerToken, certs: certs}
+	if a.token != "" {
+		a.bearer = "Bearer " + a.token
+	}
 	if cfg.BearerTokenFile != "" {
 		a.tokenFile = newFileCache(cfg.BearerTokenFile)
 	}
@@ -55,7 +59,7 @@ func (a *authenticator) authorization(ctx context.Context) (string, error) {
 		}
 	}
 	if a.token != "" {
-		return "Bearer " + a.token, nil
+		return a.bearer, nil
 	}
 	if a.exec != nil {
 		cred, err := a.exec.credential(ctx)

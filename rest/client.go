@@ -177,16 +177,22 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	u := *c.base
 	u.Path = c.base.Path + req.Path
 	u.RawQuery = req.Query.Encode()
-	cancel := context.CancelFunc(func() {})
+	var cancel context.CancelFunc
 	if c.cfg.Timeout > 0 && !isWatch(req.Query) {
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.Timeout)
 	}
 	resp, err := c.send(ctx, method, &u, req)
 	if err != nil {
-		cancel()
+		if cancel != nil {
+			cancel()
+		}
 		return nil, err
 	}
-	body, err := c.bound(method, req, u.Host, resp, &cancelOnClose{ReadCloser: resp.Body, cancel: cancel})
+	rc := resp.Body
+	if cancel != nil {
+		rc = &cancelOnClose{ReadCloser: rc, cancel: cancel}
+	}
+	body, err := c.bound(method, req, u.Host, resp, rc)
 	if err != nil {
 		return nil, err
 	}
@@ -265,20 +271,27 @@ func (c *Client) newHTTPRequest(ctx context.Context, method string, u *url.URL, 
 	if req.Body != nil {
 		body = bytes.NewReader(req.Body)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, method, u.String(), body)
+	// u is complete: the request gets a copy of it instead of its text
+	// parsed back (what http.NewRequest would do with u.String(), to the
+	// same URL).
+	hreq, err := http.NewRequestWithContext(ctx, method, "", body)
 	if err != nil {
 		return nil, "", err
 	}
+	uc := *u
+	uc.Host = strings.TrimSuffix(uc.Host, ":") // as NewRequest normalises an empty port
+	hreq.URL, hreq.Host = &uc, uc.Host
+	hv := make(headerValues, 0, 4)
 	for k, vs := range req.Header {
 		hreq.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
 	if hreq.Header.Get("Accept") == "" {
-		hreq.Header.Set("Accept", "application/json")
+		hv.set(hreq.Header, "Accept", "application/json")
 	}
 	if req.Body != nil && hreq.Header.Get("Content-Type") == "" {
-		hreq.Header.Set("Content-Type", "application/json")
+		hv.set(hreq.Header, "Content-Type", "application/json")
 	}
-	hreq.Header.Set("User-Agent", c.userAgent)
+	hv.set(hreq.Header, "User-Agent", c.userAgent)
 	if c.auth == nil {
 		return hreq, "", nil
 	}
@@ -294,9 +307,21 @@ func (c *Client) newHTTPRequest(ctx context.Context, method string, u *url.URL, 
 		c.transport.CloseIdleConnections()
 	}
 	if authz != "" {
-		hreq.Header.Set("Authorization", authz)
+		hv.set(hreq.Header, "Authorization", authz)
 	}
 	return hreq, authz, nil
+}
+
+// headerValues hands out one-value slices of one backing array, so that
+// the headers a request always carries cost one allocation, not one each.
+// Each slice's capacity is its length: appending to it copies.
+type headerValues []string
+
+// set sets h[key] (a canonical key) to the single value v.
+func (hv *headerValues) set(h http.Header, key, v string) {
+	*hv = append(*hv, v)
+	n := len(*hv)
+	h[key] = (*hv)[n-1 : n : n]
 }
 
 // isWatch reports whether q asks for a watch, which Config.Timeout must not cut.

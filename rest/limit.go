@@ -62,7 +62,7 @@ func (e *ResponseTooLargeError) Error() string {
 // MaxResponseBytes (body is closed) and cut when its body does; a watch
 // gets the newline backstop of MaxEventBytes.
 func (c *Client) bound(method string, req *Request, host string, resp *http.Response, body io.ReadCloser) (io.ReadCloser, error) {
-	tooLarge := &ResponseTooLargeError{Method: method, Path: req.Path, Host: host, Limit: c.maxBody, Declared: -1}
+	tooLarge := ResponseTooLargeError{Method: method, Path: req.Path, Host: host, Limit: c.maxBody, Declared: -1}
 	switch {
 	case isWatch(req.Query):
 		if c.maxEvent < 0 {
@@ -74,8 +74,9 @@ func (c *Client) bound(method string, req *Request, host string, resp *http.Resp
 		return body, nil
 	case resp.ContentLength > c.maxBody:
 		body.Close()
-		tooLarge.Declared = resp.ContentLength
-		return nil, tooLarge
+		e := tooLarge
+		e.Declared = resp.ContentLength
+		return nil, &e
 	}
 	return &limitedBody{ReadCloser: body, limit: c.maxBody, err: tooLarge}, nil
 }
@@ -96,14 +97,14 @@ func limitValue(v, def int64) int64 {
 type limitedBody struct {
 	io.ReadCloser
 	limit, n int64
-	err      *ResponseTooLargeError
+	err      ResponseTooLargeError // returned as &err: one allocation with the body
 }
 
 // Read reads from the body, failing past the limit. It reads one byte more
 // than the limit to tell a body of exactly the limit from a longer one.
 func (b *limitedBody) Read(p []byte) (int, error) {
 	if b.n > b.limit {
-		return 0, b.err
+		return 0, &b.err
 	}
 	if rest := b.limit + 1 - b.n; int64(len(p)) > rest {
 		p = p[:rest]
@@ -111,7 +112,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
 	b.n += int64(n)
 	if b.n > b.limit {
-		return n - int(b.n-b.limit), b.err
+		return n - int(b.n-b.limit), &b.err
 	}
 	return n, err
 }
@@ -123,14 +124,14 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 // bound never trips on a legitimate event, and still stops an endless one.
 type lineLimitedBody struct {
 	io.ReadCloser
-	limit, since int64 // since: bytes since the last newline
-	err          *ResponseTooLargeError
+	limit, since int64                 // since: bytes since the last newline
+	err          ResponseTooLargeError // returned as &err
 }
 
 // Read reads from the body, failing once a line passes the limit.
 func (b *lineLimitedBody) Read(p []byte) (int, error) {
 	if b.since > b.limit {
-		return 0, b.err
+		return 0, &b.err
 	}
 	n, err := b.ReadCloser.Read(p)
 	chunk := p[:n]
@@ -140,7 +141,7 @@ func (b *lineLimitedBody) Read(p []byte) (int, error) {
 		b.since = int64(n - 1 - bytes.LastIndexByte(chunk, '\n'))
 	}
 	if b.since > b.limit {
-		return n, b.err
+		return n, &b.err
 	}
 	return n, err
 }
