@@ -37,7 +37,11 @@ func (c *call) readBody() ([]byte, error) {
 
 // mediaType is the request's Content-Type without parameters.
 func (c *call) mediaType() string {
-	mt, _, err := mime.ParseMediaType(c.r.Header.Get("Content-Type"))
+	ct := c.r.Header.Get("Content-Type")
+	if ct == "application/json" {
+		return ct // what ParseMediaType returns, without its parameter map
+	}
+	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return "application/json"
 	}

@@ -25,6 +25,7 @@ type createFields struct {
 	live       *typed.TypedValue // the typed zero value, read-only
 	empty      object            // the same as an object, read-only
 	shapes     shapeCache
+	stamps     stamps // the entries' times
 	apiVersion string
 	filter     fieldpath.Filter // reset fields of the resource, or nil
 }
@@ -98,7 +99,7 @@ func (cf *createFields) track(obj object, manager string) (entry *metav1.Managed
 		"manager":    manager,
 		"operation":  "Update",
 		"apiVersion": cf.apiVersion,
-		"time":       time.Now().UTC().Format(time.RFC3339),
+		"time":       cf.stamps.format(time.Now()),
 		"fieldsType": "FieldsV1",
 		"fieldsV1":   copyFields(fields),
 	}}

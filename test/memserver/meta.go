@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	kdu "github.com/kubedyn/kubedyn/unstructured"
@@ -111,6 +112,29 @@ func nameSuffix() string {
 }
 
 func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// stamps formats timestamps as timestamp does, reusing the text of the
+// last second formatted: RFC 3339 without fractions names the second, and
+// a burst of writes falls mostly within one.
+type stamps struct {
+	last atomic.Pointer[stamp]
+}
+
+type stamp struct {
+	sec  int64
+	text string
+}
+
+// format is timestamp(t).
+func (s *stamps) format(t time.Time) string {
+	sec := t.Unix()
+	if p := s.last.Load(); p != nil && p.sec == sec {
+		return p.text
+	}
+	text := timestamp(t)
+	s.last.Store(&stamp{sec: sec, text: text})
+	return text
+}
 
 // withoutKeys returns a shallow copy of o without the named top-level keys.
 func withoutKeys(o object, keys ...string) object {

@@ -11,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	v1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -159,7 +160,7 @@ func (c *call) insertLocked(obj object) ([]byte, error) {
 		return nil, apierrors.NewAlreadyExists(c.gr(), c.name)
 	}
 	setMeta(obj, "uid", newUID())
-	setMeta(obj, "creationTimestamp", timestamp(c.s.opts.Clock.Now()))
+	setMeta(obj, "creationTimestamp", c.s.stamps.format(c.s.opts.Clock.Now()))
 	if c.dryRun() {
 		return encodeObject(obj)
 	}
@@ -235,7 +236,7 @@ func (c *call) validateMeta(obj object) error {
 	if c.res.crd == nil && c.res.gvr.Group == "" && (c.res.gvr.Resource == "namespaces" || c.res.gvr.Resource == "services") {
 		nameFn = validation.NameIsDNSLabel
 	}
-	meta := toUnstructured(obj)
+	var meta *unstructured.Unstructured
 	var fieldsErrs field.ErrorList
 	if e := c.tracked; e != nil {
 		// managedFields are validated last: the same errors, in the same
@@ -243,6 +244,8 @@ func (c *call) validateMeta(obj object) error {
 		c.tracked = nil
 		meta = toUnstructured(object{"metadata": withoutKeys(metaOf(obj), "managedFields")})
 		fieldsErrs = v1validation.ValidateManagedFields([]metav1.ManagedFieldsEntry{*e}, field.NewPath("metadata").Child("managedFields"))
+	} else {
+		meta = toUnstructured(obj)
 	}
 	errs := append(validation.ValidateObjectMetaAccessor(meta, c.res.namespaced, nameFn, field.NewPath("metadata")), fieldsErrs...)
 	if len(errs) > 0 {

@@ -33,6 +33,7 @@ type Server struct {
 	faults  faults
 	done    chan struct{}
 	writers *writers
+	stamps  stamps // creation timestamps
 
 	mu     sync.Mutex // guards tmpDir and closed
 	tmpDir string

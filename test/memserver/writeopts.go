@@ -29,6 +29,12 @@ func (c *call) checkWriteOptions(verb string, pt types.PatchType) error {
 	default:
 		return nil
 	}
+	if len(c.q) == 0 && verb != "patch" {
+		// No parameters: zero options, which decode from nothing and
+		// which ValidateCreateOptions and ValidateUpdateOptions accept
+		// (TestZeroWriteOptionsValid). Apply patches need a fieldManager.
+		return nil
+	}
 	if err := metainternalversionscheme.ParameterCodec.DecodeParameters(c.q, metav1.SchemeGroupVersion, opts); err != nil {
 		return apierrors.NewBadRequest(err.Error())
 	}
