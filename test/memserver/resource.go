@@ -80,6 +80,7 @@ type resource struct {
 type kindSchemas struct {
 	root   *spec.Schema
 	models map[string]*spec.Schema
+	facts  factCache // of root and models
 }
 
 // groupResource is where objects of r are stored: all versions of a

@@ -18,7 +18,7 @@ func (c *call) pruneUnknown(obj object) error {
 	if s == nil {
 		return c.strictness(nil)
 	}
-	w := &schemaWalker{models: models, deflt: c.res.crd != nil, structs: c.res.crd == nil, dropNulls: true}
+	w := &schemaWalker{models: models, deflt: c.res.crd != nil, structs: c.res.crd == nil, dropNulls: true, facts: c.s.kindFacts(c.res)}
 	var meta *spec.Schema
 	if m, ok := models[objectMetaModel]; ok {
 		meta = m

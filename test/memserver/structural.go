@@ -24,6 +24,18 @@ type schemaWalker struct {
 	// value (null for lists): a typed zero value, for the field manager's
 	// empty live object.
 	zeros bool
+	// facts, when set, holds the facts of the (immutable) schemas walked.
+	facts *factCache
+}
+
+// prop is the schema of s's property k, if it has one.
+func (w *schemaWalker) prop(s *spec.Schema, k string) (*spec.Schema, bool) {
+	if w.facts != nil {
+		p, ok := w.facts.of(s).props[k]
+		return p, ok
+	}
+	ps, ok := s.Properties[k]
+	return &ps, ok
 }
 
 // resolve follows $ref and a single-element allOf.
@@ -81,7 +93,7 @@ func (w *schemaWalker) walkRoot(obj object, s *spec.Schema, meta *spec.Schema) {
 			}
 			continue
 		}
-		ps, ok := s.Properties[k]
+		ps, ok := w.prop(s, k)
 		if !ok {
 			if !preserves(s) {
 				delete(obj, k)
@@ -89,11 +101,11 @@ func (w *schemaWalker) walkRoot(obj object, s *spec.Schema, meta *spec.Schema) {
 			}
 			continue
 		}
-		if v == nil && w.dropNulls && !w.resolveNullable(&ps) {
+		if v == nil && w.dropNulls && !w.resolveNullable(ps) {
 			delete(obj, k)
 			continue
 		}
-		obj[k] = w.walk(v, &ps, k)
+		obj[k] = w.walk(v, ps, k)
 	}
 	w.defaults(obj, s)
 }
@@ -160,13 +172,13 @@ func (w *schemaWalker) walkProperty(x object, s *spec.Schema, k, at string) {
 	v := x[k]
 	switch {
 	case v == nil && w.dropNulls:
-		ps := s.Properties[k]
-		if !w.resolveNullable(&ps) {
+		ps, _ := w.prop(s, k)
+		if !w.resolveNullable(ps) {
 			delete(x, k)
 		}
 	case nested(v):
-		ps := s.Properties[k]
-		x[k] = w.walk(v, &ps, at+"."+k)
+		ps, _ := w.prop(s, k)
+		x[k] = w.walk(v, ps, at+"."+k)
 	}
 }
 
@@ -192,18 +204,30 @@ func (w *schemaWalker) defaults(x object, s *spec.Schema) {
 			}
 		}
 	}
-	for k := range s.Properties {
-		if _, ok := x[k]; ok || s.Properties[k].Default == nil {
-			continue
+	if w.facts != nil {
+		for _, k := range w.facts.of(s).defaults {
+			w.setDefault(x, s, k)
 		}
-		ps := s.Properties[k]
-		if w.structs && !w.deflt {
-			if m, ok := ps.Default.(map[string]any); !ok || len(m) != 0 {
-				continue
-			}
-		}
-		x[k] = w.walk(runtime.DeepCopyJSONValue(jsonValue(ps.Default)), &ps, k)
+		return
 	}
+	for k := range s.Properties {
+		w.setDefault(x, s, k)
+	}
+}
+
+// setDefault sets x[k] to the default of s's property k, if it has one
+// and x has no k.
+func (w *schemaWalker) setDefault(x object, s *spec.Schema, k string) {
+	if _, ok := x[k]; ok || s.Properties[k].Default == nil {
+		return
+	}
+	ps, _ := w.prop(s, k)
+	if w.structs && !w.deflt {
+		if m, ok := ps.Default.(map[string]any); !ok || len(m) != 0 {
+			return
+		}
+	}
+	x[k] = w.walk(runtime.DeepCopyJSONValue(jsonValue(ps.Default)), ps, k)
 }
 
 // jsonValue turns a decoded default (float64 numbers) into the value types
