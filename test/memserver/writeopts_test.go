@@ -23,9 +23,13 @@ func TestZeroWriteOptionsValid(t *testing.T) {
 		validate func(runtime.Object) int
 	}{
 		{name: "create", opts: &metav1.CreateOptions{}, zero: &metav1.CreateOptions{},
-			validate: func(o runtime.Object) int { return len(metav1validation.ValidateCreateOptions(o.(*metav1.CreateOptions))) }},
+			validate: func(o runtime.Object) int {
+				return len(metav1validation.ValidateCreateOptions(o.(*metav1.CreateOptions)))
+			}},
 		{name: "update", opts: &metav1.UpdateOptions{}, zero: &metav1.UpdateOptions{},
-			validate: func(o runtime.Object) int { return len(metav1validation.ValidateUpdateOptions(o.(*metav1.UpdateOptions))) }},
+			validate: func(o runtime.Object) int {
+				return len(metav1validation.ValidateUpdateOptions(o.(*metav1.UpdateOptions)))
+			}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
