@@ -71,8 +71,9 @@
 //     unstructured path (NewDefaultCRDFieldManager with a type converter
 //     built from the recorded OpenAPI), the code kube-apiserver runs (a
 //     create with no managedFields makes the same structured-merge-diff
-//     calls without the field manager's wrapper layers, proved equal to it
-//     by a differential test and fuzz targets);
+//     calls without the field manager's wrapper layers, once per shape of
+//     object (its keys, lists and kinds of values), proved equal to it by
+//     a differential test and fuzz targets);
 //   - errors as metav1.Status with the server's code, reason, message and
 //     details, including where kube-apiserver's router answers for built-ins
 //     (a plain "404 page not found" outside built-in groups, go-restful's
