@@ -47,7 +47,7 @@ type huffEncoder struct {
 	quarter [4][256]int32 // the counts of each quarter's bytes
 	count   [256]int
 	lens    [256]uint8
-	codes   [256]uint16 // bit-reversed: written least significant bit first
+	codes   [256]uint32 // the code, bit-reversed (written least significant bit first), and its length<<16
 	syms    []byte      // the distinct bytes, ascending
 	keys    []uint64    // count<<8 | byte, to sort by count
 	depth   [256]int    // scratch for the code lengths by rank
@@ -201,7 +201,7 @@ func (h *huffEncoder) assign() {
 	canonicalStarts(&next, h.syms, &h.lens)
 	for _, c := range h.syms {
 		l := h.lens[c]
-		h.codes[c] = bits.Reverse16(next[l]) >> (16 - l)
+		h.codes[c] = uint32(bits.Reverse16(next[l])>>(16-l)) | uint32(l)<<16
 		next[l]++
 	}
 }
@@ -251,28 +251,51 @@ func (h *huffEncoder) appendTo(buf, s []byte) []byte {
 	for k := range 3 {
 		buf = binary.AppendUvarint(buf, uint64(h.sizes[k]))
 	}
+	// The streams are written 8 bytes at a time, with 8 bytes to spare.
+	size := h.sizes[0] + h.sizes[1] + h.sizes[2] + h.sizes[3]
+	buf = slices.Grow(buf, size+8)
+	out := buf[len(buf) : len(buf)+size+8]
+	w := 0
 	for k := range 4 {
-		buf = h.appendStream(buf, quarter(s, k))
+		w += h.putStream(out[w:], quarter(s, k))
 	}
-	return buf
+	return buf[:len(buf)+size]
 }
 
-// appendStream appends the codes of the bytes of s, padded to a byte.
-func (h *huffEncoder) appendStream(buf, s []byte) []byte {
+// putStream writes the codes of the bytes of s, padded to a byte, at the
+// start of out, which has 8 bytes to spare after them, and returns their
+// length. It adds four codes (at most 44 bits) to the at most 7 bits left
+// in its accumulator, then writes it whole and keeps the last byte's
+// bits, which the next write completes.
+func (h *huffEncoder) putStream(out, s []byte) int {
 	var acc uint64
 	var nb uint
+	w := 0
+	for len(s) >= 4 {
+		e0, e1, e2, e3 := h.codes[s[0]], h.codes[s[1]], h.codes[s[2]], h.codes[s[3]]
+		acc |= uint64(e0&0xffff) << (nb & 63)
+		nb += uint(e0 >> 16)
+		acc |= uint64(e1&0xffff) << (nb & 63)
+		nb += uint(e1 >> 16)
+		acc |= uint64(e2&0xffff) << (nb & 63)
+		nb += uint(e2 >> 16)
+		acc |= uint64(e3&0xffff) << (nb & 63)
+		nb += uint(e3 >> 16)
+		binary.LittleEndian.PutUint64(out[w:], acc)
+		w += int(nb >> 3)
+		acc >>= nb &^ 7 & 63
+		nb &= 7
+		s = s[4:]
+	}
 	for _, c := range s {
-		acc |= uint64(h.codes[c]) << nb
-		nb += uint(h.lens[c])
-		if nb >= 32 {
-			buf = binary.LittleEndian.AppendUint32(buf, uint32(acc))
-			acc >>= 32
-			nb -= 32
-		}
+		e := h.codes[c]
+		acc |= uint64(e&0xffff) << (nb & 63)
+		nb += uint(e >> 16)
 	}
 	for ; nb > 0; nb -= min(nb, 8) {
-		buf = append(buf, byte(acc))
+		out[w] = byte(acc)
+		w++
 		acc >>= 8
 	}
-	return buf
+	return w
 }

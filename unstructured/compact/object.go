@@ -26,7 +26,7 @@ type shape struct {
 // Unstructured returns a new tree of the object: a caller may change it
 // freely, and it is not retained. Strings are shared with the Object (Go
 // strings are immutable), but for those stored compressed, which are
-// inflated anew; maps, slices and boxes are new. A projected
+// decoded anew; maps, slices and boxes are new. A projected
 // object carries the ProjectionAnnotation.
 func (o *Object) Unstructured() *k8su.Unstructured {
 	r := reader{d: o.data, e: o.tab.entries.Load()}
