@@ -118,11 +118,13 @@
 // label and annotation keys and values, images, condition types) are small
 // numbers into a table the informer's objects share, without
 // metadata.managedFields (server-side apply bookkeeping that controllers
-// rarely read; Options.KeepManagedFields keeps them). Listers, handlers
+// rarely read; Options.KeepManagedFields keeps them), and with each
+// string value of 256 bytes or more Huffman-coded when that saves a
+// quarter of it (see below). Listers, handlers
 // and index functions get *unstructured.Unstructured trees as before: a
 // lister read builds a new tree from the compact form (no parsing: the
 // counts are known, keys and repeated values come boxed from the table),
-// which takes a sixth to a third of the time of decoding the object's
+// which takes a sixth to two fifths of the time of decoding the object's
 // JSON again, with fewer allocations (test/bench BenchmarkCompactRead),
 // and is not retained. This is a change from earlier releases, where the
 // cache held decoded trees with managedFields and listers handed them out
@@ -142,15 +144,17 @@
 //
 // Measured in test/bench (BenchmarkCompactMemory: 10,000 objects served
 // as a streaming list, live heap after two GCs, in one run beside
-// client-go v0.37.2's dynamic informer, mean of 3), per cached object:
+// client-go v0.37.2's dynamic informer, 3 runs on 2026-12-07), per cached
+// object:
 //
 //	                               pod (5.3 KB JSON)    ConfigMap (1.9 KB JSON)
 //	client-go default              31.5 KiB             5.58 KiB
 //	client-go, managedFields
 //	  stripped by a transform      24.1 KiB             3.18 KiB
 //	kubedyn, StoreTrees            26.0 KiB             4.87 KiB
-//	kubedyn, compact (default)     1.21 KiB (0.038×)    1.38 KiB (0.25×)
-//	kubedyn, two-path projection   0.36 KiB (0.011×)    0.22 KiB (0.040×)
+//	kubedyn, compact (default)     1.25 KiB (0.040×)    1.00 KiB (0.180×)
+//	  with UncompressedStrings     1.25 KiB (0.040×)    1.38 KiB (0.247×)
+//	kubedyn, two-path projection   0.36 KiB (0.012×)    0.22 KiB (0.040×)
 //
 // (ratios to client-go's default). The objects have data of their own, as
 // real ones do: each pod its name, uid, node, container ids and a config
@@ -161,9 +165,11 @@
 // ConfigMaps; what is left of them is mostly that metadata. A compact
 // ConfigMap's own strings (the properties, name, uid, resourceVersion and
 // replica: 1,212 bytes) are 0.21× client-go's 5.58 KiB before any
-// structure, which no encoding short of compression shrinks; its encoding
-// takes 1,248 bytes (a 1,280-byte allocation), its Object 32 and the
-// store's maps and shared table the other ~100. The compact objects are
+// structure, which no encoding short of compression shrinks: the
+// properties (random hex digits, about 4 bits each) are kept in 680 bytes
+// Huffman-coded, so that its encoding takes about 775 bytes (an 896-byte
+// allocation; 1,248 uncoded), its Object 32 and the store's maps and
+// shared table the other ~100. The compact objects are
 // decoded straight from the wire (dynamic's WatchCompact), and the
 // list-and-watch engine reads the cache as its record, so nothing else is
 // kept per object: a sync of 2,000 objects allocates a twelfth of what
@@ -171,24 +177,28 @@
 // (BenchmarkCompactSync). An informer with a Transform, or a sharded one,
 // decodes trees (which the Transform and the shard's filter read) and
 // builds the compact form from them, as the store did before. The cost
-// grows linearly (BenchmarkCompactScale): 100,000 ConfigMaps take 1,368
-// bytes each in an informer, 1,418 at 10,000 in the same run.
+// grows linearly (BenchmarkCompactScale): 100,000 ConfigMaps take 984
+// bytes each in an informer, 1,035 at 10,000 in the same run.
 //
-// Options.CompressStrings trades reads' CPU for memory: each string value
-// of 256 bytes or more (a config file, a script, a certificate) is kept
-// DEFLATE-compressed (compress/flate at BestSpeed) when that saves at
-// least a quarter of it, and inflated on every read that includes it, so
-// that listers and handlers get the original string back. On the
-// ConfigMaps above it takes an informer from 1,411 to 835 bytes per
-// object (0.247× to 0.146× client-go's default; pods, which have no such
-// strings, are unchanged), the floor being the 567-byte DEFLATE stream of
-// each ConfigMap's 1,152 bytes of random hex properties. The price: Go's
-// inflater decodes about one byte per 10 ns, so a lister Get of such a
-// ConfigMap costs 14–17 µs of CPU instead of 1.6–2.1 µs, about as much as
-// decoding its JSON again (13–17 µs, all measured as process CPU time on a
-// loaded machine), and a sync allocates a quarter more (a compressor per
-// Builder after each GC). It is off by default for that reason; it pays
-// for large caches of large, compressible strings that are rarely read.
+// Long strings are coded by default, a deliberate trade of a little CPU
+// per read for memory: each string value of 256 bytes or more (a config
+// file, a script, a certificate) is kept as a Huffman code of its bytes
+// (package unstructured/compact) when that saves at least a quarter of
+// it, and decoded on every read that includes it, so that listers and
+// handlers get the original string back. The code saves what the bytes'
+// frequencies allow (0.59–0.66 of a kilobyte of hex properties, YAML or
+// JSON is kept; base64 is kept as it is), not repeats, and decodes at
+// about 2–2.5 ns per byte by table lookups. On the ConfigMaps above a
+// lister Get costs 4.2–4.9 µs instead of 1.8–2.1 µs with
+// Options.UncompressedStrings, against 11.7–13.8 µs to decode the JSON
+// again, and a list of 500 1.9–2.6 ms instead of 0.5–0.9 (5.3–9.8 to
+// decode; BenchmarkCompactRead, 3 interleaved runs on a loaded 2-core
+// machine); coding costs about 3.5 µs per ConfigMap while syncing
+// (BenchmarkCompactBuild), where DEFLATE (opt-in before, now removed),
+// which kept 835 bytes per ConfigMap, cost 17–25 µs to build and 13–15
+// µs per Get. Pods, which have no such strings, are unchanged.
+// UncompressedStrings keeps every string as it is, for caches whose long
+// strings are read far more often than memory matters.
 //
 // # Shards
 //
