@@ -131,7 +131,19 @@ func (d *huffDecoder) decode(dst, b []byte, at [5]int) error {
 		acc uint64
 		p   int
 	}{{a0, p0}, {a1, p1}, {a2, p2}, {a3, p3}} {
-		if err := d.finish(quarter(dst, k)[i:], b, r.acc, r.p, at[k], at[k+1]); err != nil {
+		// Each stream goes on alone while there are 8 bytes to load (past
+		// its end, the next streams' bytes), then finishes byte by byte.
+		q := quarter(dst, k)[i:]
+		j := 0
+		for ; j+per <= len(q) && r.p+8 <= len(b); j += per {
+			r.acc, r.p = refill(r.acc, b, r.p)
+			for n := range q[j : j+per] {
+				e := t[r.acc&mask&(1<<maxCodeLen-1)]
+				q[j+n] = byte(e >> 8)
+				r.acc >>= e & 63
+			}
+		}
+		if err := d.finish(q[j:], b, r.acc, r.p, at[k], at[k+1]); err != nil {
 			return err
 		}
 	}
