@@ -189,9 +189,9 @@
 // frequencies allow (0.59–0.66 of a kilobyte of hex properties, YAML or
 // JSON is kept; base64 is kept as it is), not repeats, and decodes at
 // about 2–2.5 ns per byte by table lookups. On the ConfigMaps above a
-// lister Get costs 4.2–4.9 µs instead of 1.8–2.1 µs with
-// Options.UncompressedStrings, against 11.7–13.8 µs to decode the JSON
-// again, and a list of 500 1.9–2.6 ms instead of 0.5–0.9 (5.3–9.8 to
+// lister Get costs 3.9–4.4 µs instead of 1.2–1.7 µs with
+// Options.UncompressedStrings, against 10.4–12.3 µs to decode the JSON
+// again, and a list of 500 1.8–3.5 ms instead of 0.6–1.1 (5.2–5.5 to
 // decode; BenchmarkCompactRead, 3 interleaved runs on a loaded 2-core
 // machine); coding costs about 3.5 µs per ConfigMap while syncing
 // (BenchmarkCompactBuild), where DEFLATE (opt-in before, now removed),
