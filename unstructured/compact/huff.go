@@ -59,15 +59,12 @@ type huffEncoder struct {
 // (header and bit stream) in bytes. s must not be empty.
 func (h *huffEncoder) plan(s []byte) int {
 	h.quarter = [4][256]int32{}
-	for k := range 4 {
-		for _, c := range quarter(s, k) {
-			h.quarter[k][c]++
-		}
-	}
+	h.count4(s)
 	h.syms, h.keys = h.syms[:0], h.keys[:0]
+	q0, q1, q2, q3, count := &h.quarter[0], &h.quarter[1], &h.quarter[2], &h.quarter[3], &h.count
 	for c := range 256 {
-		n := int(h.quarter[0][c]) + int(h.quarter[1][c]) + int(h.quarter[2][c]) + int(h.quarter[3][c])
-		h.count[c] = n
+		n := int(q0[c]) + int(q1[c]) + int(q2[c]) + int(q3[c])
+		count[c] = n
 		if n > 0 {
 			h.syms = append(h.syms, byte(c))
 			h.keys = append(h.keys, uint64(n)<<8|uint64(c))
@@ -89,6 +86,25 @@ func (h *huffEncoder) plan(s []byte) int {
 		}
 	}
 	return size
+}
+
+// count4 counts the bytes of each quarter of s, the four at once: four
+// tables, so that a run of one byte does not wait on its own count.
+func (h *huffEncoder) count4(s []byte) {
+	h0, h1, h2, h3 := &h.quarter[0], &h.quarter[1], &h.quarter[2], &h.quarter[3]
+	s0, s1, s2, s3 := quarter(s, 0), quarter(s, 1), quarter(s, 2), quarter(s, 3)
+	s0, s1, s2 = s0[:len(s3)], s1[:len(s3)], s2[:len(s3)]
+	for i, c := range s3 {
+		h0[s0[i]]++
+		h1[s1[i]]++
+		h2[s2[i]]++
+		h3[c]++
+	}
+	for k, q := range [3][]byte{quarter(s, 0), quarter(s, 1), quarter(s, 2)} {
+		for _, c := range q[len(s3):] {
+			h.quarter[k][c]++
+		}
+	}
 }
 
 // quarter returns quarter k (0–3) of s.
