@@ -193,7 +193,7 @@
 // Options.UncompressedStrings, against 10.4–12.3 µs to decode the JSON
 // again, and a list of 500 1.8–3.5 ms instead of 0.6–1.1 (5.2–5.5 to
 // decode; BenchmarkCompactRead, 3 interleaved runs on a loaded 2-core
-// machine); coding costs about 3.5 µs per ConfigMap while syncing
+// machine); coding costs about 3 µs per ConfigMap while syncing
 // (BenchmarkCompactBuild), where DEFLATE (opt-in before, now removed),
 // which kept 835 bytes per ConfigMap, cost 17–25 µs to build and 13–15
 // µs per Get. Pods, which have no such strings, are unchanged.
