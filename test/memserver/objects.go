@@ -11,7 +11,6 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/validation"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	v1validation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -236,18 +235,21 @@ func (c *call) validateMeta(obj object) error {
 	if c.res.crd == nil && c.res.gvr.Group == "" && (c.res.gvr.Resource == "namespaces" || c.res.gvr.Resource == "services") {
 		nameFn = validation.NameIsDNSLabel
 	}
-	var meta *unstructured.Unstructured
 	var fieldsErrs field.ErrorList
 	if e := c.tracked; e != nil {
 		// managedFields are validated last: the same errors, in the same
-		// order, from the entry the fast path built.
+		// order, from the entry the fast path built. The metadata is
+		// validated without them (taken out meanwhile).
 		c.tracked = nil
-		meta = toUnstructured(object{"metadata": withoutKeys(metaOf(obj), "managedFields")})
+		md := metaOf(obj)
+		mf, had := md["managedFields"]
+		delete(md, "managedFields")
+		if had {
+			defer func() { md["managedFields"] = mf }()
+		}
 		fieldsErrs = v1validation.ValidateManagedFields([]metav1.ManagedFieldsEntry{*e}, field.NewPath("metadata").Child("managedFields"))
-	} else {
-		meta = toUnstructured(obj)
 	}
-	errs := append(validation.ValidateObjectMetaAccessor(meta, c.res.namespaced, nameFn, field.NewPath("metadata")), fieldsErrs...)
+	errs := append(validation.ValidateObjectMetaAccessor(toUnstructured(obj), c.res.namespaced, nameFn, field.NewPath("metadata")), fieldsErrs...)
 	if len(errs) > 0 {
 		return apierrors.NewInvalid(c.gk(), metaString(obj, "name"), errs)
 	}
