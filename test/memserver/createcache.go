@@ -39,6 +39,10 @@ type shapeResult struct {
 // (unique label keys) starts it over instead of growing it.
 const maxShapes = 256
 
+// maxShapeBytes bounds one shape kept: a larger object (long lists, many
+// keys) is tracked without the cache.
+const maxShapeBytes = 8 << 10
+
 // get returns the result cached for shape.
 func (sc *shapeCache) get(shape []byte) (shapeResult, bool) {
 	sc.mu.Lock()

@@ -112,6 +112,7 @@ func (cf *createFields) track(obj object, manager string) (entry *metav1.Managed
 func (cf *createFields) fieldsFor(obj object) (map[string]any, bool) {
 	var buf [512]byte
 	shape, cacheable := shapeOf(buf[:0], obj, cf.empty)
+	cacheable = cacheable && len(shape) <= maxShapeBytes
 	if cacheable {
 		if r, hit := cf.shapes.get(shape); hit {
 			return r.fields, r.ok
