@@ -1,6 +1,7 @@
 package memserver
 
 import (
+	"bytes"
 	"sort"
 	"strconv"
 	"sync"
@@ -91,6 +92,11 @@ func (s *store) nextRVLocked() uint64 {
 // state (nil with typ Deleted removes the key; last is then the final
 // state sent to watchers).
 func (s *store) commitLocked(gr schema.GroupResource, k objKey, typ watch.EventType, rv uint64, obj []byte) {
+	if cap(obj)-len(obj) > len(obj)/8 {
+		// The encoder's buffer starts at 1 KB: what is kept is kept at
+		// its size (a 478-byte ConfigMap retains 480 bytes, not 1,024).
+		obj = bytes.Clone(obj)
+	}
 	t := s.tables[gr]
 	if t == nil {
 		t = map[objKey][]byte{}
