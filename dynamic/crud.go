@@ -158,7 +158,7 @@ func (h *ResourceHandle) doObject(ctx context.Context, c call) (*unstructured.Un
 		return nil, err
 	}
 	defer resp.Body.Close()
-	obj, err := decodeObject(resp.Header.Get("Content-Type"), resp.Body)
+	obj, err := decodeObject(resp.Header.Get("Content-Type"), resp.ContentLength, resp.Body)
 	if err != nil {
 		return nil, h.errorf(c, "decode the response: %w", err)
 	}

@@ -20,12 +20,45 @@ import (
 // decoders (which build the same trees); bodies are written as JSON by
 // encode, or as CBOR (see wire.go).
 
-// decodeObject reads one object sent as contentType.
-func decodeObject(contentType string, r io.Reader) (*unstructured.Unstructured, error) {
-	if rest.IsCBOR(contentType) {
-		return kdu.DecodeCBORObject(r)
+// decodeObject reads one object sent as contentType, declaring length
+// bytes (-1: unknown). A single object is read whole and decoded in place:
+// the streaming decoders' read buffer and intern tables, which pay on lists
+// and watches, would cost several times the object (about 77 KB for a
+// ConfigMap's answer). rest bounds what the body may hold.
+func decodeObject(contentType string, length int64, r io.Reader) (*unstructured.Unstructured, error) {
+	doc, err := readBody(r, length)
+	if err != nil {
+		return nil, err
 	}
-	return kdu.DecodeObject(r)
+	if rest.IsCBOR(contentType) {
+		return kdu.DecodeCBORObjectBytes(doc)
+	}
+	obj, _, err := kdu.DecodeObjectBytes(doc)
+	return obj, err
+}
+
+// maxBodyPrealloc caps what a declared length makes readBody allocate
+// before the bytes arrive: memory grows with what was really sent.
+const maxBodyPrealloc = 64 << 10
+
+// readBody reads r to its end into one buffer, sized by the declared
+// length (up to maxBodyPrealloc) so that a body that declares its length
+// is read with one allocation.
+func readBody(r io.Reader, length int64) ([]byte, error) {
+	b := make([]byte, 0, min(max(length+1, 512), maxBodyPrealloc)) // +1: the read that sees the end
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
 }
 
 // decodeList reads one whole list sent as contentType into memory (package

@@ -1,7 +1,6 @@
 package dynamic
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/kubedyn/kubedyn/dynamic/internal/pause"
 	"github.com/kubedyn/kubedyn/patch"
+	kdu "github.com/kubedyn/kubedyn/unstructured"
 )
 
 // SchemaSource serves OpenAPI v3 documents by group-version path
@@ -114,7 +114,7 @@ func (h *ResourceHandle) patchStrategicLocally(ctx context.Context, c call, opts
 		if err != nil {
 			return nil, h.errorf(c, "apply locally: %w", err)
 		}
-		obj, err := decodeObject(contentJSON, bytes.NewReader(merged))
+		obj, _, err := kdu.DecodeObjectBytes(merged)
 		if err != nil {
 			return nil, h.errorf(c, "decode the merged object: %w", err)
 		}

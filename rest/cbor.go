@@ -97,7 +97,7 @@ func decodeCBORStatus(body []byte) (metav1.Status, bool) {
 	if !bytes.HasPrefix(body, []byte{0xd9, 0xd9, 0xf7}) {
 		return st, false
 	}
-	obj, err := unstructured.DecodeCBORObject(bytes.NewReader(body))
+	obj, err := unstructured.DecodeCBORObjectBytes(body)
 	if err != nil || obj.GetKind() != "Status" {
 		return st, false
 	}

@@ -67,6 +67,10 @@ type Response struct {
 	StatusCode int
 	Header     http.Header
 	Body       io.ReadCloser
+	// ContentLength is the length the server declared for Body (a hint
+	// for sizing a buffer; a read past Config.MaxResponseBytes fails
+	// whatever it says), or -1 when it declared none.
+	ContentLength int64
 
 	method, path, host string // the request, for errors
 	maxEvent           int64  // Config.MaxEventBytes in force; -1: none
@@ -196,7 +200,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body,
+	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, ContentLength: resp.ContentLength,
 		method: method, path: req.Path, host: u.Host, maxEvent: c.maxEvent}, nil
 }
 

@@ -52,7 +52,20 @@ func NewCBORDecoder(r io.Reader) *CBORDecoder {
 // *unstructured.Unstructured. Trailing data, a missing kind and the
 // refusals listed on [CBORDecoder] are errors.
 func DecodeCBOR(r io.Reader) (runtime.Unstructured, error) {
-	d := NewCBORDecoder(r)
+	return NewCBORDecoder(r).top()
+}
+
+// DecodeCBORObjectBytes is DecodeCBORObject for a document already in
+// memory: it reads doc in place, without DecodeCBOR's read buffer, so one
+// small body costs little beyond its tree. doc is neither modified nor
+// retained.
+func DecodeCBORObjectBytes(doc []byte) (*k8su.Unstructured, error) {
+	d := &CBORDecoder{s: cborReader{inMemory(doc)}, intern: &cborIntern{}}
+	return asObject(d.top())
+}
+
+// top reads the one top-level data item of d's input.
+func (d *CBORDecoder) top() (runtime.Unstructured, error) {
 	v, err := d.value(0)
 	if err != nil {
 		return nil, err

@@ -97,8 +97,9 @@ func cborDivergence(data []byte, err, werr error) bool {
 func directUnmarshal(data []byte, v *any) error { return direct.Unmarshal(data, v) }
 
 // FuzzCBORStream checks that DecodeListFunc streams the items DecodeCBOR
-// returns for every list it accepts, and that reading the input as a watch
-// stream never panics.
+// returns for every list it accepts, that DecodeCBORObjectBytes answers as
+// DecodeCBORObject does, and that reading the input as a watch stream never
+// panics.
 func FuzzCBORStream(f *testing.F) {
 	for _, s := range cborSeeds(f) {
 		f.Add(s)
@@ -110,6 +111,7 @@ func FuzzCBORStream(f *testing.F) {
 				break
 			}
 		}
+		checkCBORBytesSame(t, data)
 		whole, err := DecodeCBOR(bytes.NewReader(data))
 		list, ok := whole.(*k8su.UnstructuredList)
 		if err != nil || !ok {
@@ -131,6 +133,22 @@ func FuzzCBORStream(f *testing.F) {
 			t.Fatalf("% x: (-whole +streamed):\n%s", data, diff)
 		}
 	})
+}
+
+// checkCBORBytesSame: DecodeCBORObjectBytes answers as DecodeCBORObject
+// does (the same tree, or an error for the same inputs).
+func checkCBORBytesSame(t *testing.T, data []byte) {
+	t.Helper()
+	want, werr := DecodeCBORObject(bytes.NewReader(data))
+	got, gerr := DecodeCBORObjectBytes(data)
+	if (gerr == nil) != (werr == nil) {
+		t.Fatalf("% x: DecodeCBORObjectBytes error %v, DecodeCBORObject %v", data, gerr, werr)
+	}
+	if werr == nil {
+		if diff := cmp.Diff(want.Object, got.Object); diff != "" {
+			t.Fatalf("% x: (-DecodeCBORObject +DecodeCBORObjectBytes):\n%s", data, diff)
+		}
+	}
 }
 
 // FuzzCBORIntern checks that the string caches return every string as it

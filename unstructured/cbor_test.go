@@ -26,8 +26,9 @@ func apimachineryCBOR(data []byte, into runtime.Unstructured) (runtime.Object, e
 
 // TestCBORRecorded: every response recorded from a real kube-apiserver in
 // testdata, transcoded to CBOR as the server writes it, decodes to the tree
-// the JSON decoder makes of the JSON, whole, streamed item by item, and
-// read one byte at a time; and to apimachinery's CBOR decoding of it.
+// the JSON decoder makes of the JSON, whole, streamed item by item, read
+// one byte at a time and (an object) in memory; and to apimachinery's CBOR
+// decoding of it.
 func TestCBORRecorded(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")
 	if err != nil || len(files) == 0 {
@@ -62,6 +63,10 @@ func TestCBORRecorded(t *testing.T) {
 			if _, isList := want.(*k8su.UnstructuredList); isList {
 				into = &k8su.UnstructuredList{}
 				checkCBORStream(t, want.(*k8su.UnstructuredList), data)
+			} else if mem, err := DecodeCBORObjectBytes(data); err != nil {
+				t.Errorf("DecodeCBORObjectBytes: %v", err)
+			} else if diff := cmp.Diff(want, mem); diff != "" {
+				t.Errorf("in memory (-JSON +CBOR):\n%s", diff)
 			}
 			ref, err := apimachineryCBOR(data, into)
 			if err != nil {
@@ -207,7 +212,7 @@ func TestCBORDivergences(t *testing.T) {
 }
 
 // TestCBORErrors: malformed input fails with an error, never a panic or a
-// hang, and a list's items must be maps.
+// hang, and a list's items must be maps, whether read or in memory.
 func TestCBORErrors(t *testing.T) {
 	tests := []struct {
 		name, hex, want string
@@ -230,6 +235,9 @@ func TestCBORErrors(t *testing.T) {
 			_, err := DecodeCBOR(bytes.NewReader(mustHex(t, tc.hex)))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err %v, want it to contain %q", err, tc.want)
+			}
+			if _, err := DecodeCBORObjectBytes(mustHex(t, tc.hex)); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("in memory: err %v, want it to contain %q", err, tc.want)
 			}
 		})
 	}

@@ -59,7 +59,7 @@ func DecodeList(r io.Reader) (*k8su.UnstructuredList, error) { return asList(Dec
 // (decoded as DecodeObject does: the last one wins), which strict decoders
 // refuse or warn about.
 func DecodeObjectBytes(doc []byte) (obj *k8su.Unstructured, duplicates bool, err error) {
-	d := Decoder{s: scanner{window: window{buf: doc, end: len(doc), mark: -1, rerr: io.EOF}}}
+	d := Decoder{s: scanner{window: inMemory(doc)}}
 	m, err := d.topObject()
 	if err != nil {
 		return nil, false, err

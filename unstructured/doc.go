@@ -32,6 +32,11 @@
 // real kube-apiserver in testdata/ (TestRecord refreshes them with
 // KUBEDYN_RECORD=1).
 //
+// DecodeObjectBytes and DecodeCBORObjectBytes decode one object already in
+// memory in place, without a Decoder's read buffer and intern tables, which
+// pay on lists and watches but cost several times a small object: package
+// dynamic reads every single-object answer whole and decodes it so.
+//
 // # Streaming
 //
 // A Decoder keeps its buffer and intern tables across calls.

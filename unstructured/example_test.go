@@ -35,6 +35,33 @@ func ExampleDecodeObject() {
 	// Output: cm int64 float64
 }
 
+func ExampleDecodeObjectBytes() {
+	cm, duplicates, err := unstructured.DecodeObjectBytes([]byte(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cm"},"data":{"a":"1","a":"2"}}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cm.GetName(), cm.Object["data"], duplicates)
+	// Output: cm map[a:2] true
+}
+
+func ExampleDecodeCBORObjectBytes() {
+	doc, err := unstructured.MarshalCBOR(&k8su.Unstructured{Object: map[string]any{
+		"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "cm"}, "data": map[string]any{"n": "3"},
+	}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cm, err := unstructured.DecodeCBORObjectBytes(doc)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cm.GetName(), cm.Object["data"])
+	// Output: cm map[n:3]
+}
+
 func ExampleDecodeList() {
 	list, err := unstructured.DecodeList(strings.NewReader(`{"apiVersion":"v1","kind":"ConfigMapList","metadata":{"resourceVersion":"7"},"items":[]}`))
 	if err != nil {

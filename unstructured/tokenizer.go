@@ -1,7 +1,6 @@
 package unstructured
 
 import (
-	"io"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -31,7 +30,7 @@ type Tokenizer struct {
 func NewTokenizer(doc []byte) *Tokenizer {
 	// A reader that has already ended: the scanner never refills, so its
 	// buffer stays doc.
-	return &Tokenizer{s: scanner{window: window{buf: doc, end: len(doc), mark: -1, rerr: io.EOF}}}
+	return &Tokenizer{s: scanner{window: inMemory(doc)}}
 }
 
 // Peek returns the first byte of the next value (or the closing byte of

@@ -19,6 +19,12 @@ func newWindow(r io.Reader) window {
 	return window{r: r, buf: make([]byte, 32<<10), mark: -1}
 }
 
+// inMemory returns a window over doc, all of the input: it never reads,
+// and is never written to.
+func inMemory(doc []byte) window {
+	return window{buf: doc, end: len(doc), mark: -1, rerr: io.EOF}
+}
+
 // fill reads more input, keeping buf[keep:] where keep is min(pos, mark),
 // and doubling the buffer only when it is full of unread data, so memory
 // grows with what was really sent, never with a declared length. It returns
