@@ -31,7 +31,10 @@ func DecodeCompact(r io.Reader, b *compact.Builder) (*compact.Object, error) {
 // any other event (a BOOKMARK, an ERROR's Status, which b's projection
 // would strip of its code) is decoded whole into tree; so is one whose
 // "type" comes after it, which is then built with b from the tree when the
-// type says so. Exactly one of obj and tree is set when err is nil.
+// type says so. An event that names its type twice takes the last (as
+// NextEventObject does); where that is not an object event but the object
+// was built compact under the first, tree is the compact object's tree.
+// Exactly one of obj and tree is set when err is nil.
 func (d *Decoder) NextEventCompact(b *compact.Builder) (eventType string, obj *compact.Object, tree *k8su.Unstructured, err error) {
 	eventType, err = d.event(func(typ string) error {
 		var err error
@@ -42,11 +45,15 @@ func (d *Decoder) NextEventCompact(b *compact.Builder) (eventType string, obj *c
 		}
 		return err
 	})
-	if err == nil && tree != nil && objectEvent(eventType) {
+	switch {
+	case err != nil:
+	case tree != nil && objectEvent(eventType):
 		if obj, err = b.FromUnstructured(tree); err != nil {
 			return "", nil, nil, fmt.Errorf("unstructured: watch event object: %w", err)
 		}
 		tree = nil
+	case obj != nil && !objectEvent(eventType):
+		tree, obj = obj.Unstructured(), nil
 	}
 	return eventType, obj, tree, err
 }
