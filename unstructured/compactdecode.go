@@ -38,6 +38,7 @@ func DecodeCompact(r io.Reader, b *compact.Builder) (*compact.Object, error) {
 func (d *Decoder) NextEventCompact(b *compact.Builder) (eventType string, obj *compact.Object, tree *k8su.Unstructured, err error) {
 	eventType, err = d.event(func(typ string) error {
 		var err error
+		obj, tree = nil, nil // an event naming its object twice: the last wins
 		if objectEvent(typ) {
 			obj, err = d.compactTop(b)
 		} else {

@@ -69,6 +69,9 @@ func FuzzNextEventCompact(f *testing.F) {
 {"object":{"apiVersion":"v1","kind":"Status","code":410},"type":"ERROR"} {"type":"BOOKMARK","object":{"kind":"X","apiVersion":"v1"}}`))
 	f.Add([]byte(`{"object":{"kind":"X","apiVersion":"v1","items":[]},"type":"DELETED"} {"type":"MODIFIED","object":{"kind":"","apiVersion":"v1"}}`))
 	f.Add([]byte(`{"type":"ADDED","object":{"apiVersion":"v1","kind":"X","metadata":{"name":"a"},"data":{"conf":"` + strings.Repeat(`key=value\n`, 40) + `"}}}`))
+	// Members named twice: the last type and the last object win.
+	f.Add([]byte(`{"type":"ERROR","object":{"apiVersion":"v1","kind":"Status","code":410},"type":"ADDED","object":{"apiVersion":"v1","kind":"X","metadata":{"name":"b"}}}`))
+	f.Add([]byte(`{"type":"ADDED","object":{"apiVersion":"v1","kind":"X"},"type":"BOOKMARK"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		trees := kdu.NewDecoder(bytes.NewReader(data))
 		compacts := kdu.NewDecoder(bytes.NewReader(data))
